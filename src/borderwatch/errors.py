@@ -1,0 +1,21 @@
+"""The one exception tree of borderwatch. The CLI turns these into clean exit messages."""
+
+
+class BorderwatchError(Exception):
+    """Base of every error borderwatch raises on purpose."""
+
+
+class DocumentError(BorderwatchError):
+    """A document cannot be read: binary, undecodable, empty or too large. Ingest records it as failed."""
+
+
+class GoldFormatError(BorderwatchError):
+    """A gold or documents file does not follow GOLD_FORMAT.md; the message names the line."""
+
+
+class TheatreError(BorderwatchError):
+    """A theatre pack (actors, gazetteer) is missing or malformed."""
+
+
+class StoreError(BorderwatchError):
+    """The event store cannot be opened or written."""

@@ -1,0 +1,213 @@
+"""The data model: typed records shared by every stage.
+
+Every stage is a pure function from these records to these records; nothing here touches a database,
+the network or the file system. Offsets in a `Span` are character offsets into `Document.text`
+(the cleaned text), so every coded field can be shown with the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+class Precision(enum.StrEnum):
+    """How precisely a date is known; ordered from most to least precise."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+
+    @property
+    def rank(self) -> int:
+        return _PRECISION_RANK[self]
+
+
+_PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
+
+
+class DocStatus(enum.StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+
+
+class SpanKind(enum.StrEnum):
+    ACTOR = "actor"
+    PLACE = "place"
+    DATE = "date"
+    NUMBER = "number"
+    TRIGGER = "trigger"
+    CLAIMANT = "claimant"
+    SENTENCE = "sentence"
+
+
+class ClaimKind(enum.StrEnum):
+    KILLED = "killed"
+    INJURED = "injured"
+    CAPTURED = "captured"
+    RESPONSIBILITY = "responsibility"
+    ACKNOWLEDGED = "acknowledged"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """A closed range of days and the precision the text supports; `start` is the coded date."""
+
+    start: date
+    end: date
+    precision: Precision
+
+    def overlaps(self, other: DateRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def shifted(self, days: int) -> DateRange:
+        return DateRange(self.start + timedelta(days=days), self.end + timedelta(days=days), self.precision)
+
+    def iso(self) -> str:
+        """The start written as precisely as the precision allows ("2011-11", "2008", "2024-03-18")."""
+        if self.precision is Precision.YEAR:
+            return f"{self.start.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A character range in a document, what kind of thing it is, and what it was resolved to.
+
+    `field` names the coded field it supports ("actor1", "place", "date", "fatalities", ...), so a
+    reader can go from any field back to the words behind it.
+    """
+
+    start: int
+    end: int
+    kind: SpanKind
+    text: str
+    value: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved location. `precision` follows ACLED: 1 named town, 2 district, 3 province, 4 country."""
+
+    id: str
+    name: str
+    country: str
+    admin1: str | None
+    admin2: str | None
+    lat: float | None
+    lon: float | None
+    precision: int
+    border: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """An exact count (`count`) or a range (`min`..`max`, `max` None when open: "at least 8")."""
+
+    count: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def is_exact(self) -> bool:
+        return self.count is not None
+
+    @property
+    def low(self) -> int | None:
+        return self.count if self.count is not None else self.min
+
+    @property
+    def high(self) -> int | None:
+        return self.count if self.count is not None else self.max
+
+    def as_dict(self) -> dict[str, int | None]:
+        if self.count is not None:
+            return {"count": self.count}
+        return {"min": self.min, "max": self.max}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Who says what about an event: a count of killed/injured/captured, responsibility or a stance."""
+
+    kind: ClaimKind
+    count: Count | None = None
+    claimant: str | None = None
+    victim_group: str | None = None
+    spans: tuple[Span, ...] = ()
+
+    def as_dict(self) -> dict:
+        out: dict = dict(self.count.as_dict()) if self.count else {}
+        out["claimed_by"] = self.claimant
+        if self.victim_group:
+            out["victim_group"] = self.victim_group
+        return out
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    fetched: datetime | None = None
+    language: str = "en"
+    source: str | None = None
+    status: DocStatus = DocStatus.OK
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """One event as one document tells it, with the spans behind every field."""
+
+    doc_id: str
+    ordinal: int
+    event_type: str
+    sub_event_type: str
+    date: DateRange | None
+    place: Place | None
+    country: str | None
+    actor1: str | None
+    actor2: str | None
+    claims: list[Claim] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    evidence: list[Sentence] = field(default_factory=list)
+    confidence: float = 0.5
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.ordinal}"
+
+    @property
+    def fatalities(self) -> list[Claim]:
+        return [c for c in self.claims if c.kind is ClaimKind.KILLED]
+
+    @property
+    def injured(self) -> list[Claim]:
+        return [c for c in self.claims if c.kind is ClaimKind.INJURED]
+
+
+# ACLED's taxonomy, spelled as ACLED spells it.
+BATTLES = "Battles"
+EXPLOSIONS = "Explosions/Remote violence"
+VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+STRATEGIC_DEVELOPMENTS = "Strategic developments"
+VIOLENT_EVENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
