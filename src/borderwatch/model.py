@@ -211,3 +211,38 @@ EXPLOSIONS = "Explosions/Remote violence"
 VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
 STRATEGIC_DEVELOPMENTS = "Strategic developments"
 VIOLENT_EVENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
+
+
+@dataclass(slots=True)
+class Event:
+    """The record of one real event. Until merging lands, each mention is its own event.
+
+    Fatalities follow UCDP: `fatalities_low` / `_best` / `_high` derived from the claims by the rule in
+    docs/architecture.md; `fatalities` is ACLED's conservative figure.
+    """
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    date: DateRange | None
+    place: Place | None
+    country: str | None
+    actor1: str | None
+    actor2: str | None
+    mentions: list[Mention] = field(default_factory=list)
+    fatalities_low: int | None = None
+    fatalities_best: int | None = None
+    fatalities_high: int | None = None
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [c for m in self.mentions for c in m.claims]
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted({m.doc_id for m in self.mentions})
+
+    @property
+    def fatalities(self) -> int:
+        """ACLED's conservative figure: the lowest credible count, 0 when nobody gave one."""
+        return self.fatalities_low or 0
