@@ -1,0 +1,35 @@
+# borderwatch: every target sets up what it needs itself (a virtualenv with pinned dependencies).
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test bench gazetteer lint clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup  ## ingest the bundled sample corpus into demo.db and print the event table
+	$(BIN)/borderwatch ingest samples --db demo.db
+	$(BIN)/borderwatch events --db demo.db
+
+test: setup  ## the test suite, with the accuracy gate on the sample corpus
+	$(BIN)/pytest
+
+bench: setup  ## speed and memory figures (reads ../shared when it is there)
+	$(BIN)/python benchmarks/bench_ingest.py
+
+gazetteer: setup  ## rebuild the shipped gazetteer from ../shared/data
+	$(BIN)/python scripts/build_gazetteer.py
+
+lint: setup
+	$(BIN)/pip install --quiet ruff==0.17.6
+	$(BIN)/ruff check src tests scripts benchmarks
+
+clean:
+	rm -rf $(VENV) demo.db build *.egg-info src/*.egg-info

@@ -1,0 +1,227 @@
+"""Casualty counts, who claims them, and who claims responsibility.
+
+A casualty is a count tied to a casualty word ("28 Pakistan troops ... were killed", "killing 11",
+"23 military casualties", "the death of 11 soldiers"). Breakdowns of a count ("including two officers",
+"- five women and three children -") are not separate claims. The claimant is the source the sentence
+gives ("according to ISPR", "Mujahid said", "as per DPO Kurram", "Pakistani officials told AFP"); none
+when the text gives no source ("reportedly", "were reported").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from borderwatch.extract.actors import ActorMatch
+from borderwatch.extract.numbers import NumberMatch
+from borderwatch.model import ClaimKind, Count
+
+_KIND_WORDS: list[tuple[re.Pattern[str], ClaimKind]] = [
+    (re.compile(r"killed|dead|died|martyred|slain|perished|lost (?:their|his|her) lives|deaths?|casualties|"
+                r"fatalities|bodies|massacred|executed|shot dead|gunned down|eliminated|neutrali[sz]ed", re.I),
+     ClaimKind.KILLED),
+    (re.compile(r"injured|wounded|hurt|injuries|injuring|wounding", re.I), ClaimKind.INJURED),
+    (re.compile(r"captured|arrested|detained|abducted|kidnapped|taken hostage|taken prisoner|seized", re.I),
+     ClaimKind.CAPTURED),
+]
+_FORWARD_KIND = re.compile(
+    r"^(?P<noun>(?:[^\s.;!?]+\s+){0,11}?)(?:(?:were|was|have been|had been|has been|are|is|got|being|been)\s+)?"
+    r"(?:(?:reportedly|reported|allegedly|also|later|confirmed|believed to have been|feared|said to have "
+    r"been|left)\s+)*(?P<verb>killed|dead|died|martyred|slain|perished|lost (?:their|his|her) lives|deaths|"
+    r"casualties|fatalities|bodies|injured|wounded|hurt|captured|arrested|detained|abducted|kidnapped|"
+    r"taken hostage|neutrali[sz]ed|eliminated|shot dead|gunned down)\b",
+    re.I,
+)
+_BACKWARD_KIND = re.compile(
+    r"\b(?P<verb>killing|killed|kill|death|deaths|death toll|killing of|martyrdom|injuring|wounding|"
+    r"injured|wounded|left|claimed the lives|lives of|capturing|arresting|abducting|kidnapping|neutrali[sz]"
+    r"ing|neutrali[sz]ed|eliminating|eliminated)\s+(?:of\s+|to\s+|at\s+|rose to\s+|reached\s+|stands at\s+)?"
+    r"(?:at least\s+|some\s+|nearly\s+|about\s+|around\s+|over\s+|more than\s+)?$",
+    re.I,
+)
+_STOP_FORWARD = re.compile(r"\b(?:while|whereas|but|after|before|when|because|although|though)\b|[;:]", re.I)
+_BREAKDOWN = [
+    re.compile(r"\s[-–—]\s[^-–—.;]{1,90}?\s[-–—]\s"),
+    re.compile(r"\([^()]{0,90}\)"),
+    re.compile(r",\s*(?:including|among them|of whom|of which)\s[^,.;]{1,80}(?:,|(?=\s(?:were|was)\b))", re.I),
+    re.compile(r"\b(?:including|among them)\s(?:[^\s,.;]+\s){0,4}?(?=\d|one|two|three|four|five|six|seven|eight|"
+               r"nine|ten)", re.I),
+]
+_SUM_PATTERN = re.compile(
+    r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,3}?(?:commander|leader|chief|militant|terrorist|fighter|soldier|"
+    r"officer|ringleader)\s+and\s+(?:his\s+)?$",
+    re.I,
+)
+_VICTIM_GROUPS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bwomen\b", re.I), "women"),
+    (re.compile(r"\bchildren\b|\bstudents\b|\bschoolchildren\b", re.I), "children"),
+    (re.compile(r"\bcivilians?\b|\bvillagers\b|\bworshippers\b|\bpassengers\b|\bresidents\b|\bworkers\b", re.I),
+     "civilians"),
+    (re.compile(r"\bpolice\w*\b|\bconstables?\b|\bcops\b|\blevies\b", re.I), "police"),
+    (re.compile(r"\bsoldiers?\b|\btroops\b|\bpersonnel\b|\bofficers?\b|\bservicemen\b|\bjawans\b|\bsepoys?\b|"
+                r"\bcaptain\b|\bmajor\b|\bsecurity forces\b|\bmilitary\b", re.I), "soldiers"),
+    (re.compile(r"\bmilitants?\b|\bfighters?\b|\bterrorists?\b|\binsurgents?\b|\bfollowers\b|\bkhawarij\b|"
+                r"\bcommanders?\b|\bjihadists?\b|\battackers\b|\bbombers?\b", re.I), "militants"),
+]
+_ATTRIBUTION_BEFORE = re.compile(
+    r"\b(?:according to|as per|citing|quoting|cited by|reported by|in the words of|said by)\b", re.I)
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|stated|states|told|tells|claimed|claims|claim|confirmed|confirms|announced|"
+    r"announces|added|noted|asserted|alleged|insisted|tweeted|posted|wrote|acknowledged|admitted|"
+    r"maintained|estimated|reported|disclosed|revealed)\b",
+    re.I,
+)
+_RESPONSIBILITY = re.compile(
+    r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bresponsibility\s+(?:for\s+[^.]{0,80}?\s+)?"
+    r"(?:was|has been|had been)\s+claimed\s+by\b|\bowned\s+(?:up\s+)?(?:the\s+)?(?:attack|bombing)\b",
+    re.I,
+)
+_ATTRIBUTION_WINDOW = 90
+# "were reported injured", "Pakistan's reported use": the verb names no source here.
+_NOT_A_SOURCE_BEFORE = re.compile(r"(?:\b(?:were|was|been|is|are|be|being|the|a|an|its|their)|'s)\s+$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Casualty:
+    kind: ClaimKind
+    count: Count
+    start: int                    # the number phrase
+    end: int
+    verb_start: int               # the casualty word
+    verb_end: int
+    victim_start: int             # the victims' noun phrase, between the number and the casualty word
+    victim_end: int
+    victim_group: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    start: int
+    end: int
+    actor: ActorMatch | None
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    start: int
+    end: int
+    actor: ActorMatch
+
+
+def find_casualties(text: str, numbers: list[NumberMatch]) -> list[Casualty]:
+    """Counts of killed, injured and captured people in `text` (offsets into `text`)."""
+    masked = _mask_breakdowns(text)
+    found: list[Casualty] = []
+    for n in numbers:
+        if n.year_like or masked[n.start] == "\x00":
+            continue
+        casualty = _forward_casualty(text, masked, n) or _backward_casualty(text, n)
+        if casualty is not None and not any(c.start < casualty.end and casualty.start < c.end for c in found):
+            found.append(casualty)
+    return found
+
+
+def _mask_breakdowns(text: str) -> str:
+    chars = list(text)
+    for pattern in _BREAKDOWN:
+        for m in pattern.finditer(text):
+            if re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+                         m.group(), re.I):
+                for i in range(m.start(), m.end()):
+                    chars[i] = "\x00"
+    return "".join(chars)
+
+
+def _forward_casualty(text: str, masked: str, n: NumberMatch) -> Casualty | None:
+    window = masked[n.end:n.end + 140].replace("\x00", " ")
+    stop = _STOP_FORWARD.search(window)
+    if stop:
+        window = window[:stop.start()]
+    offset = n.end + len(window) - len(window.lstrip())
+    m = _FORWARD_KIND.match(window.lstrip())
+    if not m:
+        return None
+    noun = m.group("noun")
+    if re.search(r"\b(?:attacks?|strikes?|incidents?|bombings?|operations?|years?|days?|months?|hours?)\b",
+                 noun, re.I):
+        return None  # "506 attacks", "two days": not people
+    if any(ch.isdigit() for ch in noun):
+        return None
+    kind = _kind_of(m.group("verb"))
+    count = _with_sum(text, n)
+    return Casualty(kind, count, n.start, n.end, offset + m.start("verb"), offset + m.end("verb"), n.end,
+                    offset + m.end("noun"), _victim_group(noun))
+
+
+def _backward_casualty(text: str, n: NumberMatch) -> Casualty | None:
+    m = _BACKWARD_KIND.search(text[max(0, n.start - 60):n.start])
+    if not m:
+        return None
+    base = max(0, n.start - 60)
+    after = text[n.end:n.end + 60]
+    noun = re.match(r"\s*((?:[A-Za-z'-]+\s*){0,4})", after).group(1)
+    if re.match(r"\s*(?:attacks?|strikes?|years?|days?|months?|percent|%)", after, re.I):
+        return None
+    return Casualty(_kind_of(m.group("verb")), n.count, n.start, n.end, base + m.start("verb"),
+                    base + m.end("verb"), n.end, n.end + len(noun), _victim_group(noun))
+
+
+def _with_sum(text: str, n: NumberMatch) -> Count:
+    """'a commander and 11 followers were killed' is twelve, not eleven."""
+    if n.count.count is not None and _SUM_PATTERN.search(text[max(0, n.start - 80):n.start]):
+        return Count(count=n.count.count + 1)
+    return n.count
+
+
+def _kind_of(word: str) -> ClaimKind:
+    for pattern, kind in _KIND_WORDS:
+        if pattern.fullmatch(word) or pattern.match(word):
+            return kind
+    return ClaimKind.KILLED
+
+
+def _victim_group(noun: str) -> str | None:
+    for pattern, group in _VICTIM_GROUPS:
+        if pattern.search(noun):
+            return group
+    return None
+
+
+def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
+    """Where the sentence names a source, and the actor that source is (None when unresolved)."""
+    found = []
+    for m in _ATTRIBUTION_BEFORE.finditer(text):
+        window = [a for a in actors if m.end() <= a.start <= m.end() + _ATTRIBUTION_WINDOW]
+        named = [a for a in window if a.kind != "metonym"] or window
+        found.append(Attribution(m.start(), m.end(), named[0] if named else None))
+    for m in _SPEECH_VERB.finditer(text):
+        if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+            continue
+        before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 70
+                  and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])]
+        after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 25]
+        actor = before[-1] if before else (after[0] if after else None)
+        found.append(Attribution(m.start(), m.end(), actor))
+    return sorted(found, key=lambda a: a.start)
+
+
+def claimant_of(casualty: Casualty, attributions: list[Attribution]) -> Attribution | None:
+    """The attribution that covers a casualty count: the nearest one in the sentence."""
+    if not attributions:
+        return None
+    return min(attributions, key=lambda a: min(abs(a.start - casualty.start), abs(a.end - casualty.start)))
+
+
+def find_responsibility(text: str, actors: list[ActorMatch]) -> list[Responsibility]:
+    """'The TTP claimed responsibility for the attack' and its passive forms."""
+    found = []
+    for m in _RESPONSIBILITY.finditer(text):
+        if "claimed by" in m.group().lower():
+            after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 30]
+            if after:
+                found.append(Responsibility(m.start(), m.end(), after[0]))
+            continue
+        before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60]
+        if before:
+            found.append(Responsibility(m.start(), m.end(), before[-1]))
+    return found

@@ -1,0 +1,234 @@
+"""Event triggers: the words that say something violent happened, and what kind of thing it was.
+
+A trigger table maps phrases to ACLED event and sub-event types. Generic triggers ("attack", "killed")
+get their type from cues in their clause (a suicide vest, a roadside bomb, jets, artillery, civilian
+targets). Filters drop what is not an event: plans, threats, hypotheticals, denials, references back to
+an earlier event, aggregates ("506 attacks in 2022") and generic plurals ("terror attacks").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from borderwatch.model import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
+
+AIR = (EXPLOSIONS, "Air/drone strike")
+SHELLING = (EXPLOSIONS, "Shelling/artillery/missile attack")
+SUICIDE = (EXPLOSIONS, "Suicide bomb")
+IED = (EXPLOSIONS, "Remote explosive/landmine/IED")
+GRENADE = (EXPLOSIONS, "Grenade")
+CLASH = (BATTLES, "Armed clash")
+TAKEOVER = (BATTLES, "Non-state actor overtakes territory")
+CIVILIAN_ATTACK = (VIOLENCE_AGAINST_CIVILIANS, "Attack")
+ABDUCTION = (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance")
+GENERIC = (None, None)
+
+# (pattern, type, strength). Strength: 2 = names the act ("airstrike"); 1 = generic act ("attack",
+# "killed") typed from its clause; 0 = weak ("operation", "incursion"): only counts when nothing stronger
+# is in the sentence. Order matters only for readability: the longest match at a position wins.
+_TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
+    (r"air[ -]?strikes?|air[ -]?raids?|aerial (?:bombardments?|bombings?|attacks?|strikes?)", AIR, 2),
+    (r"drone (?:strikes?|attacks?)|drone-strikes?|bombing (?:raids?|runs?|sorties)", AIR, 2),
+    (r"(?:jets|warplanes|aircraft|drones|helicopters|gunships) (?:\w+ )?(?:bombed|pounded|strafed)", AIR, 2),
+    (r"shell(?:ing|ed|s)|artillery (?:fire|shells?|attacks?|barrages?|strikes?)|bombardments?", SHELLING, 2),
+    (r"mortar (?:fire|shells?|attacks?|rounds?|bombs?)|mortars? (?:were |was )?fired", SHELLING, 2),
+    (r"rocket (?:attacks?|fire|strikes?)|rockets? (?:were |was )?fired|fired (?:\w+ )?rockets", SHELLING, 2),
+    (r"missile (?:attacks?|strikes?)|heavy weapons fire|cross-border (?:shelling|firing)", SHELLING, 2),
+    (r"suicide (?:bombings?|bombs?|attacks?|blasts?|explosions?|car bombs?)", SUICIDE, 2),
+    (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted)", SUICIDE, 2),
+    (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests?", SUICIDE, 2),
+    (r"(?:roadside|car|truck|motorcycle|bicycle|remote[- ]controlled|magnetic|sticky) bombs?", IED, 2),
+    (r"improvised explosive devices?|IEDs?|land ?mines?|bomb (?:blasts?|attacks?|explosions?)", IED, 2),
+    (r"(?:bomb|explosives?|device) (?:went off|exploded|detonated)|bombings?|explosions?|blasts?", IED, 2),
+    (r"grenade attacks?|hurled (?:a )?(?:hand )?grenades?|grenades? (?:was |were )?(?:hurled|thrown)", GRENADE, 2),
+    (r"clash(?:es|ed)?|skirmish(?:es)?|gun ?fights?|fire ?fights?|exchanges? of fire", CLASH, 2),
+    (r"exchanged fire|traded fire|gun ?battles?|pitched battles?|fierce battles?|ambush(?:ed|es)?", CLASH, 2),
+    (r"fighting (?:broke out|erupted)|(?:heavy|fierce) fighting|(?:cross-border|unprovoked) firing", CLASH, 2),
+    (r"opened fire|fired (?:on|at|upon)|stormed|raid(?:s|ed)?|assault(?:s|ed)?|encounters?", CLASH, 2),
+    (r"(?:assassination|murder) attempts?|attempts? on (?:his|her|their) li(?:fe|ves)", CIVILIAN_ATTACK, 2),
+    (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
+    (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
+    (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
+    (r"strikes?|struck", AIR, 1),
+    (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
+     r"neutrali[sz]ed", GENERIC, 1),
+    (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
+]
+
+_TRIGGER_RE = re.compile(
+    "|".join(f"(?P<t{i}>\\b(?:{pattern})\\b)" for i, (pattern, _, _) in enumerate(_TRIGGER_TABLE)),
+    re.IGNORECASE,
+)
+
+# Phrases that contain a trigger word but say nothing violent happened.
+_FALSE_FRIENDS = re.compile(
+    r"\b(?:hunger|labou?r|general|transport(?:ers')?|wheel-jam|shutter-down) strikes?\b|\bstrike (?:a|the) "
+    r"(?:deal|balance|chord|note|pose)\b|\bheart attacks?\b|\bpanic attacks?\b|\bunder fire\b|\bstrikes? back\b"
+    r"|\bdrone (?:strike|attack) capabilit|\bfell to (?:\d|its|their|a |an |the lowest)"
+    r"|\battack (?:helicopters?|aircraft|jets?|drones?|dogs?|submarines?|boats?)\b",
+    re.IGNORECASE,
+)
+
+# Words in the clause before a trigger that make it a plan, threat, hypothetical or denial.
+_IRREALIS_BEFORE = re.compile(
+    r"\b(?:will|would|could|may|might|should|shall|can|cannot|can't|must|threaten\w*|vow\w*|pledg\w*|"
+    r"warn\w*|plan\w*|intend\w*|prepar\w*|ready|reserves?|want\w*|seek\w*|urg\w*|avoid\w*|prevent\w*|"
+    r"deter\w*|thwart\w*|foil\w*|averted|possible|potential\w*|likely|unlikely|if|unless|whether|"
+    r"evidence|den(?:y|ied|ies)|rejected|refuted|any|future|further|expected|prospect|risk|fears?|"
+    r"threats?|capable|capability|against\s+such|never|not|no)\b",
+    re.IGNORECASE,
+)
+_IRREALIS_WINDOW_WORDS = 7
+
+# A trigger right after these refers back to another event ("in retaliation for the attack").
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:retaliation|response|reply|revenge|reaction|retaliat\w+|respond\w*)\s+(?:to|for|against)\s+"
+    r"|\b(?:avenge|condemn\w*)\s+)(?:the|these|those|this|that|a|an|its|their)?\s*"
+    r"(?:(?!with\b|by\b|using\b|through\b|in\b|on\b)[\w'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_INFINITIVE_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|these|those|this|that|such|its|their|his|her|our|last\s+week's|yesterday's)\s+"
+    r"((?:[\w'-]+\s+){0,3})$",
+    re.IGNORECASE,
+)
+_IRREGULAR_VERBS = frozenset("struck shot blew took taken fell hurled seized overran stormed raided opened fired "
+                             "exchanged traded gunned".split())
+_NOT_NOUN_MODIFIERS = frozenset(
+    "conducted launched carried out began started resumed conduct launch were was has have had is are "
+    "by and or with in on at of to from that which who".split()
+)
+_COUNT_BEFORE = re.compile(
+    r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|several|"
+    r"many|numerous|multiple|countless|frequent|repeated|relentless|daily|series of|spate of|spree of|"
+    r"wave of|string of|increase in|rise in|surge in|number of)\s+(?:[\w'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+# Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
+CLAUSE_BOUNDARY_RE = re.compile(
+    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|\b(?:after|before|when|whereas|while|following|as|"
+    r"because|since|until|which|who|that)\b",
+    re.IGNORECASE,
+)
+
+_CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
+    (re.compile(r"\bsuicide\b|\bblew (?:himself|herself|themselves) up", re.I), SUICIDE),
+    (re.compile(r"\b(?:IEDs?|roadside bombs?|landmines?|land mines?|improvised explosive|bomb|explosives?|"
+                r"planted)\b", re.I), IED),
+    (re.compile(r"\bgrenades?\b", re.I), GRENADE),
+    (re.compile(r"\b(?:jets?|warplanes?|aircraft|air force|drones?|UCAVs?|helicopters?|gunships?|"
+                r"airstrikes?|air strikes?|aerial|Predators?|Reapers?|bomb(?:ed|ing) raids?|sorties)\b", re.I),
+     AIR),
+    (re.compile(r"\b(?:artillery|mortars?|rockets?|missiles?|shell(?:s|ing|ed)|heavy weapons|"
+                r"bombardment|howitzers?|long-range)\b", re.I), SHELLING),
+]
+_GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerMatch:
+    start: int
+    end: int
+    text: str
+    event_type: str | None
+    sub_event_type: str | None
+    strength: int
+    plural: bool
+    anaphoric: bool
+    verb: bool
+
+
+def find_triggers(text: str) -> list[TriggerMatch]:
+    """Every trigger phrase in `text` that can describe a real event (filters applied)."""
+    false_spans = [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
+    found = []
+    for m in _TRIGGER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in false_spans):
+            continue
+        index = int(m.lastgroup[1:])
+        _, kind, strength = _TRIGGER_TABLE[index]
+        found.append(_classify(text, m.start(), m.end(), kind, strength))
+    return [t for t in found if t is not None]
+
+
+def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMatch | None:
+    phrase = text[start:end]
+    before = text[max(0, start - 120):start]
+    clause_before = _clause_tail(before)
+    lower = phrase.lower()
+    first = lower.split()[0]
+    verb = first.endswith(("ed", "ing")) or first in _IRREGULAR_VERBS
+    if verb and first.endswith("ing") and re.match(r"\s+of\b", text[end:end + 4]):
+        verb = False  # "the killing of", "the shelling of": a noun
+    plural = not verb and lower.endswith("s") and not lower.endswith(("ss", "ous"))
+    if _INFINITIVE_BEFORE.search(before) or _REFERENCE_BEFORE.search(before):
+        return None
+    words_before = clause_before.split()[-_IRREALIS_WINDOW_WORDS:]
+    if _IRREALIS_BEFORE.search(" ".join(words_before)):
+        return None
+    anaphoric = False
+    det = _DETERMINER_BEFORE.search(before)
+    if det and not verb:
+        between = det.group(1).lower().split()
+        anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
+    count = _COUNT_BEFORE.search(before)
+    if plural and count and not re.search(r"\b(?:the|these|those)\s+$", before[:count.start()]):
+        return None  # an aggregate: "506 attacks", "eight such strikes", "a spate of bombings"
+    event_type, sub_type = kind
+    return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb)
+
+
+def _clause_tail(before: str) -> str:
+    last = None
+    for last in CLAUSE_BOUNDARY_RE.finditer(before):
+        pass
+    return before[last.end():] if last else before
+
+
+def clause_bounds(text: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence as (start, end) offsets, split at subordinating words and semicolons."""
+    cuts = [0] + [m.start() for m in CLAUSE_BOUNDARY_RE.finditer(text)] + [len(text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool) -> tuple[str, str]:
+    """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause."""
+    if trigger.event_type is not None and trigger.strength == 2:
+        if trigger.event_type == BATTLES and trigger.sub_event_type == "Armed clash":
+            air = _cue_type(clause)
+            if air in (AIR, SHELLING) and trigger.text.lower() in {"opened fire", "fired on", "fired at"}:
+                return air
+        return trigger.event_type, trigger.sub_event_type
+    if trigger.event_type == EXPLOSIONS and trigger.sub_event_type == "Air/drone strike":
+        # "strike(s)"/"struck": aerial in this theatre unless the clause says bomb, shells or ground troops
+        cue = _cue_type(clause)
+        if cue in (IED, SUICIDE, SHELLING, GRENADE):
+            return cue
+        if cue is None and _GROUND_CUE.search(clause) and "strike" in trigger.text.lower():
+            return CLASH
+        return AIR
+    cue = _cue_type(clause)
+    if cue is not None:
+        return cue
+    if civilian_target:
+        return CIVILIAN_ATTACK
+    if trigger.event_type is not None:
+        return trigger.event_type, trigger.sub_event_type
+    return CLASH
+
+
+def _cue_type(clause: str) -> tuple[str, str] | None:
+    for pattern, kind in _CUES:
+        if pattern.search(clause):
+            return kind
+    return None
+
+
+CASUALTY_WORDS_RE = re.compile(
+    r"\b(?:killed|killing|dead|died|martyred|slain|deaths?|lost (?:their|his|her) lives|injured|wounded|"
+    r"hurt|casualties|fatalities|abducted|kidnapped|captured)\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,742 @@
+"""From a document to its mentions: run the stages over each sentence, then put events together.
+
+Per sentence: dates (with the paragraph's year in force), triggers, actors, places, numbers, casualties
+and attributions. Each trigger becomes a draft event with the fields of its clause; a trigger naming
+several places ("strikes in Khost and Paktika") becomes one draft per place, a *wave*. Drafts then meet
+the document so far, in reading order:
+- a draft that refers back ("these airstrikes", "the clashes") or gives no date joins the earlier event
+  it describes, filling what that event lacks;
+- a dated draft that describes an event already coded (same type, overlapping date, compatible place and
+  actors) joins it;
+- anything else is a new event, if the text places it in time (at least a year) and space (a country).
+Casualty counts then attach to the event of their sentence, or to the event the paragraph is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from borderwatch.extract.actors import ActorMatch, MatchKind
+from borderwatch.extract.claims import (
+    Casualty,
+    claimant_of,
+    find_attributions,
+    find_casualties,
+    find_responsibility,
+)
+from borderwatch.extract.dates import DateMatch, find_dates
+from borderwatch.extract.events import (
+    CASUALTY_WORDS_RE,
+    TriggerMatch,
+    clause_bounds,
+    find_triggers,
+    resolve_event_type,
+)
+from borderwatch.extract.numbers import find_numbers
+from borderwatch.extract.places import PlaceMatch, find_places
+from borderwatch.extract.roles import assign_roles
+from borderwatch.model import (
+    EXPLOSIONS,
+    Claim,
+    ClaimKind,
+    DateRange,
+    DocStatus,
+    Document,
+    Mention,
+    Place,
+    Precision,
+    Sentence,
+    Span,
+    SpanKind,
+)
+from borderwatch.text import split_sentences
+from borderwatch.theatre import Theatre
+
+# A date this close before publication is the news of the day: undated events in the story take it.
+STORY_WINDOW_DAYS = 45
+# Without any date near publication, an undated event in a dated report happened in the week before it.
+FALLBACK_WINDOW_DAYS = 7
+# "Two incidents occurred in 2008. The first was in June": a year stays in force this many sentences.
+ANCHOR_YEAR_SENTENCES = 4
+# Undated events take the publication week only in the lead, where reports tell the news of the day.
+LEAD_SENTENCES = 3
+# How far back (in sentences) a casualty sentence without a trigger looks for its event.
+CASUALTY_LOOKBACK_SENTENCES = 3
+
+_CASUALTY_VERBS = frozenset({"killed", "killing", "martyred", "shot dead", "gunned down", "slain",
+                             "assassinated"})
+_NOT_EVENT_DATE = re.compile(
+    r"\b(?:since|prior to|before|until|till|as early as|as recently as|by|ahead of|through|throughout)\s+"
+    r"(?:the\s+)?(?:end of\s+|early\s+|mid-?\s*|late\s+)?$",
+    re.I,
+)
+_TALLY = re.compile(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
+_ORIGIN_BEFORE = re.compile(
+    r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$", re.I)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|inside|into|within|across|throughout|at|on|near|along)\s+(?:the\s+)?(?:[\w'-]+\s+)?$", re.I)
+_NOT_A_LOCATION_AFTER = re.compile(r"^(?:-based|-born|-bound|-registered|-made)\b", re.I)
+_PASSIVE_VICTIM = re.compile(
+    r"^[^.;,]{0,60}?\b(?:(?:were|was|have been|had been|has been|being)\s+(?:\w+ly\s+|reported\s+)?"
+    r"(?:killed|martyred|injured|wounded|hurt|slain|abducted|kidnapped|hit|targeted|struck|attacked|bombed|"
+    r"shelled)|suffered|lost)\b", re.I)
+
+
+@dataclass(slots=True)
+class _SentenceFacts:
+    index: int
+    paragraph: int
+    sentence: Sentence
+    dates: list[DateMatch]
+    triggers: list[TriggerMatch] = field(default_factory=list)
+    actors: list[ActorMatch] = field(default_factory=list)
+    places: list[PlaceMatch] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
+    attributions: list = field(default_factory=list)
+    responsibility: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Draft:
+    facts: _SentenceFacts
+    trigger: TriggerMatch
+    event_type: str
+    sub_event_type: str
+    date: DateRange | None
+    date_match: DateMatch | None
+    date_owner: _SentenceFacts | None
+    place: Place | None
+    place_match: PlaceMatch | None
+    country: str | None
+    actor1: str | None
+    actor1_match: ActorMatch | None
+    actor2: str | None
+    actor2_match: ActorMatch | None
+    wave: int
+    place_owner: _SentenceFacts | None = None   # the sentence a field came from, when not the trigger's
+    actor1_owner: _SentenceFacts | None = None
+    actor2_owner: _SentenceFacts | None = None
+    spans: list[Span] = field(default_factory=list)
+    evidence: list[Sentence] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def extract(document: Document, theatre: Theatre | None = None) -> list[Mention]:
+    """The mentions of violent events in one document. Pure: no database, no network."""
+    if theatre is None:
+        from borderwatch.theatre import load_theatre
+
+        theatre = load_theatre()
+    if document.status is DocStatus.FAILED or not document.text.strip():
+        return []
+    facts = _read_sentences(document, theatre)
+    story, story_from_text = _story_date(facts, document.published)
+    coder = _DocumentCoder(document, theatre, story, facts, story_from_text)
+    for f in facts:
+        coder.code_sentence(f)
+    return coder.mentions()
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+
+
+def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts]:
+    text = document.text
+    starts = _paragraph_starts(text)
+    facts: list[_SentenceFacts] = []
+    anchor_year, anchor_at = None, -1
+    seen: set[str] = set()
+    for i, sentence in enumerate(split_sentences(text)):
+        if sentence.text in seen and len(sentence.text) > 40:
+            continue  # a pull quote or a repeated passage tells nothing new
+        seen.add(sentence.text)
+        p = _paragraph_of(sentence.start, starts)
+        if i - anchor_at > ANCHOR_YEAR_SENTENCES:
+            anchor_year = None
+        dates = find_dates(sentence.text, document.published, anchor_year)
+        for d in dates:
+            if d.explicit_year and not _NOT_EVENT_DATE.search(sentence.text[max(0, d.start - 25):d.start]):
+                anchor_year, anchor_at = d.explicit_year, i
+        f = _SentenceFacts(len(facts), p, sentence, dates)
+        f.triggers = find_triggers(sentence.text)
+        if f.triggers or CASUALTY_WORDS_RE.search(sentence.text):
+            _read_details(f, document, theatre)
+        facts.append(f)
+    return facts
+
+
+def _paragraph_of(offset: int, starts: list[int]) -> int:
+    lo = 0
+    for i, s in enumerate(starts):
+        if s <= offset:
+            lo = i
+        else:
+            break
+    return lo
+
+
+def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
+    text = f.sentence.text
+    when = next((d.range.start for d in f.dates if d.range), None) or document.published
+    f.actors = _resolve_group_references(text, theatre.actors.find_actors(text, when))
+    # "US attack helicopters" is an actor, not an attack; "Pakistani airstrikes" is both
+    f.triggers = [t for t in f.triggers
+                  if not any(a.start <= t.start and t.end <= a.end and t.end != a.end for a in f.actors)]
+    f.places = find_places(text, theatre.gazetteer)
+    date_spans = [(d.start, d.end) for d in f.dates]
+    numbers = [n for n in find_numbers(text) if not any(s <= n.start < e for s, e in date_spans)]
+    f.casualties = find_casualties(text, numbers)
+    f.attributions = find_attributions(text, f.actors)
+    f.responsibility = find_responsibility(text, f.actors)
+
+
+_GROUP_REFERENCE = re.compile(r"\b(?:group|outfit|organi[sz]ation|network|faction)\b", re.I)
+
+
+def _resolve_group_references(text: str, actors: list[ActorMatch]) -> list[ActorMatch]:
+    """'after the terror group attacked': the group is the armed group named last before it."""
+    out: list[ActorMatch] = []
+    for a in actors:
+        if a.kind == MatchKind.GENERIC and _GROUP_REFERENCE.search(a.text):
+            named = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.generic is None]
+            if named:
+                a = ActorMatch(a.start, a.end, a.text, named[-1].actor_id, MatchKind.NAME)
+        out.append(a)
+    return out
+
+
+def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[DateRange | None, bool]:
+    """The date of the news the document reports, and whether the text said it.
+
+    The first date near publication ("last week", "on Monday"); else the week before publication."""
+    if published is None:
+        return None, False
+    for f in facts:
+        for d in f.dates:
+            r = d.range
+            if r is None or r.precision.rank > Precision.MONTH.rank:
+                continue
+            if r.start <= published and r.end >= published - timedelta(days=STORY_WINDOW_DAYS):
+                return r, True
+    return DateRange(published - timedelta(days=FALLBACK_WINDOW_DAYS), published, Precision.WEEK), False
+
+
+class _DocumentCoder:
+    def __init__(self, document: Document, theatre: Theatre, story: DateRange | None,
+                 facts: list[_SentenceFacts], story_from_text: bool) -> None:
+        self.story_from_text = story_from_text
+        self.document = document
+        self.theatre = theatre
+        self.story = story
+        self.facts = facts
+        self.drafts: list[_Draft] = []
+        self.next_wave = 0
+
+    # -- one sentence ---------------------------------------------------------------------------
+    def code_sentence(self, f: _SentenceFacts) -> None:
+        triggers = self._live_triggers(f)
+        claimants = {id(a.actor) for a in f.attributions if a.actor} | {id(r.actor) for r in f.responsibility}
+        victims = self._victims(f)
+        role_actors = [a for a in f.actors if id(a) not in claimants]
+        clauses = clause_bounds(f.sentence.text)
+        places_by_trigger = self._assign_places(f, triggers, clauses)
+        homes: dict[int, list[_Draft]] = {}
+        for t_index, trigger in enumerate(triggers):
+            clause = next(((a, b) for a, b in clauses if a <= trigger.start < b), (0, len(f.sentence.text)))
+            wave = self._drafts_for(f, trigger, clause, role_actors, victims, places_by_trigger.get(t_index, []))
+            homes[t_index] = self._place_in_document(wave, f)
+        self._merge_coordinated(f, triggers, homes, clauses)
+        self._attach_claims(f, triggers, homes)
+
+    def _live_triggers(self, f: _SentenceFacts) -> list[TriggerMatch]:
+        triggers = f.triggers
+        if any(t.strength >= 1 for t in triggers):
+            triggers = [t for t in triggers if t.strength >= 1]
+        named = [t for t in triggers if t.text.lower() not in _CASUALTY_VERBS]
+        if named:
+            return named
+        if triggers and self._recent_draft(f) is not None:
+            return []  # a casualty report about the event the paragraph is already telling
+        if triggers and (_TALLY.search(f.sentence.text) or self._only_vague(f)):
+            return []  # "601 people were killed in 506 attacks in 2022": a tally, not an event
+        return triggers
+
+    @staticmethod
+    def _only_vague(f: _SentenceFacts) -> bool:
+        """A killing with no more than a year and a country to place it reads as a statistic."""
+        dated = [d.range for d in f.dates if d.range is not None]
+        specific_date = any(r.precision.rank <= Precision.MONTH.rank for r in dated)
+        specific_place = any(p.place.precision <= 3 for p in f.places)
+        return bool(dated) and not specific_date and not specific_place
+
+    def _victims(self, f: _SentenceFacts) -> list[ActorMatch]:
+        text = f.sentence.text
+        spans = [(c.victim_start, c.victim_end) for c in f.casualties]
+        found = []
+        for a in f.actors:
+            if any(s <= a.start and a.end <= e for s, e in spans) or _PASSIVE_VICTIM.match(text[a.end:a.end + 90]):
+                found.append(a)
+        return found
+
+    def _assign_places(self, f: _SentenceFacts, triggers: list[TriggerMatch],
+                       clauses: list[tuple[int, int]]) -> dict[int, list[PlaceMatch]]:
+        text = f.sentence.text
+        owned: dict[int, list[PlaceMatch]] = {}
+        if not triggers:
+            return owned
+        origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 40):p.start])]
+        for p in f.places:
+            before = text[max(0, p.start - 40):p.start]
+            if p in origins or any(_contains(p.place, o.place) and p.start > o.start for o in origins):
+                continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
+            if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
+                continue  # "an Islamabad-based think tank"
+            if p.place.precision == 4 and not _LOCATIVE_BEFORE.search(before):
+                continue  # "Pakistan responded", "retaliating against Pakistan": the state, not the place
+            owner = self._owner_trigger(p.start, triggers, clauses)
+            if owner is not None:
+                owned.setdefault(owner, []).append(p)
+        return owned
+
+    @staticmethod
+    def _owner_trigger(pos: int, triggers: list[TriggerMatch], clauses: list[tuple[int, int]]) -> int | None:
+        """A place belongs to the nearest trigger of its clause, else to the last trigger before its clause."""
+        clause_of = [next((i for i, (a, b) in enumerate(clauses) if a <= t.start < b), 0) for t in triggers]
+        here = next((i for i, (a, b) in enumerate(clauses) if a <= pos < b), 0)
+        same = [i for i, c in enumerate(clause_of) if c == here]
+        if same:
+            return min(same, key=lambda i: abs(triggers[i].start - pos))
+        earlier = [i for i, c in enumerate(clause_of) if c < here]
+        if earlier:
+            return max(earlier, key=lambda i: (clause_of[i], triggers[i].start))
+        if here == 0 or all(c > here for c in clause_of):
+            return min(range(len(triggers)), key=lambda i: abs(triggers[i].start - pos)) if here == 0 else None
+        return None
+
+    def _drafts_for(self, f, trigger, clause, actors, victims, places) -> list[_Draft]:
+        text = f.sentence.text
+        non_victims = [a for a in actors if a not in victims]
+        roles = assign_roles(text, trigger, non_victims, clause)
+        actor2_match = roles.actor2
+        if actor2_match is None:
+            in_clause = [v for v in victims if clause[0] <= v.start < clause[1]]
+            named = [v for v in in_clause if v.actor_id] or in_clause
+            actor2_match = named[0] if named else None
+        date_match = self._date_for(f, trigger, clause)
+        date_range = date_match.range if date_match else None
+        clause_text = _cue_scope(text, trigger, clause, f.triggers)
+        places = _most_specific(places)
+        targets_civilians = self._targets_civilians(f, actor2_match, clause)
+        event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians)
+        wave = self.next_wave
+        self.next_wave += 1
+        drafts = []
+        for pm in places or [None]:
+            place = pm.place if pm else None
+            when = date_range.start if date_range else (self.story.start if self.story else None)
+            country = place.country if place else None
+            actor1 = self._resolve(roles.actor1, country, when, armed=True)
+            actor2 = self._resolve(actor2_match, country, when, armed=True)
+            if country is None:
+                country = self._country_from_actors(actor1, actor2)
+                actor1 = self._resolve(roles.actor1, country, when, armed=True)
+                actor2 = self._resolve(actor2_match, country, when, armed=True)
+            d = _Draft(f, trigger, event_type, sub_type, date_range, date_match, f if date_match else None,
+                       place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave)
+            d.evidence.append(f.sentence)
+            drafts.append(d)
+        return drafts
+
+    def _targets_civilians(self, f: _SentenceFacts, actor2: ActorMatch | None, clause) -> bool:
+        if actor2 is not None:
+            if actor2.generic == "civilians" or (actor2.actor_id or "").startswith("CIV-"):
+                return True
+            if actor2.actor_id or actor2.generic in ("forces", "police", "militants"):
+                return False
+        groups = [c.victim_group for c in f.casualties if clause[0] <= c.start < clause[1]]
+        return bool(groups) and all(g in ("civilians", "women", "children") for g in groups)
+
+    def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
+        text = f.sentence.text
+        usable = [d for d in f.dates if d.range is not None
+                  and not _NOT_EVENT_DATE.search(text[max(0, d.start - 25):d.start])]
+        if not usable:
+            return None
+        in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
+        pool = in_clause or usable
+        return min(pool, key=lambda d: abs(d.start - trigger.start))
+
+    def _resolve(self, match: ActorMatch | None, country: str | None, when: date | None,
+                 armed: bool) -> str | None:
+        if match is None:
+            return None
+        if match.kind == MatchKind.GENERIC:
+            c = match.country or country
+            return self.theatre.generic_actor(str(match.generic) if match.generic else None, c, when)
+        if match.kind == MatchKind.METONYM and armed:
+            return self.theatre.armed_forces(match.actor_id)
+        return self.theatre.armed_forces(match.actor_id) if armed and match.actor_id and \
+            match.actor_id.endswith("-GOV") else match.actor_id
+
+    def _country_from_actors(self, actor1: str | None, actor2: str | None) -> str | None:
+        """Where an unplaced event happened: the target's home ("attacked Pakistani posts"), else the
+        attacker's, if that home is in the theatre (an external force's home is no guess)."""
+        for actor_id in (actor2, actor1):
+            if actor_id and actor_id in self.theatre.actors:
+                country = self.theatre.actors.get(actor_id).country
+                if country in self.theatre.countries:
+                    return country
+        return None
+
+    # -- drafts meet the document ------------------------------------------------------------------
+    def _place_in_document(self, wave: list[_Draft], f: _SentenceFacts) -> list[_Draft]:
+        """Add a wave of drafts to the document: join earlier events or stand as new. Returns homes."""
+        first = wave[0]
+        specific = first.place is not None and first.place.precision <= 3
+        undated = first.date is None
+        if first.trigger.anaphoric or undated:
+            target = self._antecedent(first, whole_document=first.trigger.anaphoric)
+            if target is not None:
+                return self._join(wave, target)
+            if first.trigger.anaphoric and (undated or not specific):
+                return []
+            if undated:
+                if first.trigger.plural and not specific:
+                    return []
+                context = self._paragraph_date(f) or self._story_for(f)
+                if context is None:
+                    return []
+                for d in wave:
+                    d.date = context
+        target = self._duplicate(first)
+        if target is not None:
+            return self._join(wave, target)
+        kept = [d for d in wave if d.country is not None]
+        self.drafts.extend(kept)
+        return kept
+
+    def _story_for(self, f: _SentenceFacts) -> DateRange | None:
+        """The story's date for an undated event: anywhere when the text dated the news, else in the lead."""
+        if self.story is None:
+            return None
+        if self.story_from_text or f.index < LEAD_SENTENCES:
+            return self.story
+        return None
+
+    def _paragraph_date(self, f: _SentenceFacts) -> DateRange | None:
+        for g in reversed(self.facts[:f.index]):
+            if g.paragraph != f.paragraph:
+                break
+            for d in reversed(g.dates):
+                if d.range is not None:
+                    return d.range
+        return None
+
+    def _antecedent(self, d: _Draft, whole_document: bool) -> _Draft | None:
+        for m in reversed(self.drafts):
+            if not whole_document and m.facts.paragraph != d.facts.paragraph:
+                return None
+            if not _place_compatible(d.place, m.place, d.country, m.country):
+                continue
+            if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
+                if not (d.trigger.anaphoric and (d.actor1 is None or _symmetric(d.trigger))):
+                    continue
+            if d.date is not None and m.date is not None and not d.date.overlaps(m.date):
+                continue
+            if d.trigger.strength == 2 and d.trigger.event_type == EXPLOSIONS and m.event_type != EXPLOSIONS:
+                continue  # "these airstrikes" do not refer back to a gun battle; "the clashes" may be shelling
+            return m
+        return None
+
+    def _duplicate(self, d: _Draft) -> _Draft | None:
+        for m in reversed(self.drafts):
+            if m.event_type != d.event_type:
+                continue
+            if m.date is not None and d.date is not None and not m.date.overlaps(d.date):
+                continue
+            if not _place_compatible(d.place, m.place, d.country, m.country):
+                continue
+            if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
+                continue
+            placed = d.place is not None and m.place is not None
+            same_actor1 = d.actor1 is not None and d.actor1 == m.actor1
+            same_target = d.actor1 is None and d.actor2 is not None and d.actor2 == m.actor2
+            if placed or same_actor1 or same_target:
+                return m  # unknowns agree only when something known is shared
+        return None
+
+    def _join(self, wave: list[_Draft], target: _Draft) -> list[_Draft]:
+        """Merge a wave into the event `target` (and its own wave when the new one is less precise)."""
+        group = [m for m in self.drafts if m.wave == target.wave]
+        new_precise = [d for d in wave if d.place is not None and
+                       (target.place is None or d.place.precision < target.place.precision)
+                       and _place_compatible(d.place, target.place, d.country, target.country)]
+        if new_precise and len(group) == 1:
+            # the earlier event was vaguer ("strikes inside Afghanistan"): the new places replace it
+            index = self.drafts.index(target)
+            for d in new_precise:
+                d.event_type, d.sub_event_type, d.trigger = target.event_type, target.sub_event_type, target.trigger
+                d.facts, d.wave = target.facts, target.wave
+                _fill(d, target)
+                d.claims.extend(target.claims)
+                d.evidence = _merged_evidence(target.evidence, d.evidence)
+                d.spans = list(target.spans) + d.spans
+            self.drafts[index:index + 1] = new_precise
+            return new_precise
+        homes = []
+        for m in group:
+            sources = [d for d in wave if _place_compatible(d.place, m.place, d.country, m.country)]
+            if not sources:
+                continue
+            for d in sources:
+                _fill(m, d)
+            m.evidence = _merged_evidence(m.evidence, wave[0].evidence)
+            homes.append(m)
+        return homes or [target]
+
+    def _merge_coordinated(self, f: _SentenceFacts, triggers, homes: dict[int, list[_Draft]], clauses) -> None:
+        """'launched rocket attacks and ground strikes into Tirah': one act in one clause is one event."""
+        firsts: dict[int, list[_Draft]] = {}
+        for t_index, trigger in enumerate(triggers):
+            clause = next((i for i, (a, b) in enumerate(clauses) if a <= trigger.start < b), 0)
+            created = [d for d in homes.get(t_index, []) if d.facts is f and d.trigger is trigger]
+            if not created:
+                continue
+            earlier = firsts.get(clause)
+            if earlier is None:
+                firsts[clause] = created
+                continue
+            partners = [next((e for e in earlier if _place_compatible(d.place, e.place, d.country, e.country)
+                              and _same_or_unknown(d.actor1, e.actor1) and _same_or_unknown(d.actor2, e.actor2)),
+                             None) for d in created]
+            if any(p is None for p in partners):
+                continue
+            for d, partner in zip(created, partners, strict=True):
+                if d in self.drafts:
+                    self.drafts.remove(d)
+                _fill(partner, d)
+            homes[t_index] = earlier
+
+    # -- casualties ----------------------------------------------------------------------------
+    def _recent_draft(self, f: _SentenceFacts) -> _Draft | None:
+        if not self.drafts:
+            return None
+        last = self.drafts[-1]
+        newest = max(e.start for e in last.evidence)
+        sentences_back = f.index - next((g.index for g in self.facts if g.sentence.start == newest), f.index)
+        if last.facts.paragraph == f.paragraph or sentences_back <= 1:
+            if sentences_back <= CASUALTY_LOOKBACK_SENTENCES:
+                return last
+        return None
+
+    def _attach_claims(self, f: _SentenceFacts, triggers, homes: dict[int, list[_Draft]]) -> None:
+        if not f.casualties and not f.responsibility:
+            return
+        attributions = f.attributions or self._forward_attributions(f)
+        for c in f.casualties:
+            targets = self._claim_targets(f, c, triggers, homes)
+            if not targets:
+                continue
+            claim = self._claim(f, c, attributions, targets[0])
+            for t in targets:
+                if claim not in t.claims:
+                    t.claims.append(claim)
+                if f.sentence not in t.evidence:
+                    t.evidence = _merged_evidence(t.evidence, [f.sentence])
+        for r in f.responsibility:
+            for drafts in homes.values():
+                for d in drafts:
+                    actor = self._resolve(r.actor, d.country, d.date.start if d.date else None, armed=False)
+                    d.claims.append(Claim(ClaimKind.RESPONSIBILITY, None, actor, None,
+                                          (self._span(f, r.actor.start, r.actor.end, SpanKind.CLAIMANT,
+                                                      actor, "responsibility"),)))
+                    if d.actor1 is None:
+                        d.actor1 = actor
+
+    def _claim_targets(self, f, c: Casualty, triggers, homes) -> list[_Draft]:
+        live = [(i, t) for i, t in enumerate(triggers) if homes.get(i)]
+        if live:
+            victims = [a for a in f.actors if c.victim_start <= a.start and a.end <= c.victim_end]
+            victim_ids = {self._resolve(a, None, None, armed=True) for a in victims}
+
+            def fits(i: int) -> bool:
+                d = homes[i][0]
+                return d.event_type == "Battles" or d.actor1 is None or d.actor1 not in victim_ids
+            ranked = sorted(live, key=lambda it: (not fits(it[0]), abs(it[1].start - c.start)))
+            return homes[ranked[0][0]]
+        recent = self._recent_draft(f)
+        if recent is None:
+            return []
+        return [m for m in self.drafts if m.wave == recent.wave]
+
+    def _forward_attributions(self, f: _SentenceFacts) -> list:
+        """'N were killed. In a statement, the military said ...': the next sentence names the source."""
+        if f.index + 1 >= len(self.facts):
+            return []
+        nxt = self.facts[f.index + 1]
+        if nxt.paragraph != f.paragraph or nxt.casualties or nxt.triggers:
+            return []
+        if not nxt.actors:
+            _read_details(nxt, self.document, self.theatre)
+        named = [a for a in nxt.attributions if a.actor is not None and a.actor.kind != MatchKind.GENERIC]
+        return [_Shifted(named[0], nxt)] if named else []
+
+    def _claim(self, f: _SentenceFacts, c: Casualty, attributions, target: _Draft) -> Claim:
+        attribution = claimant_of(c, attributions) if attributions else None
+        claimant, spans = None, [self._span(f, c.start, c.end, SpanKind.NUMBER, None, str(c.kind))]
+        if attribution is not None and attribution.actor is not None:
+            owner = attribution.facts if isinstance(attribution, _Shifted) else f
+            claimant = self._resolve(attribution.actor, target.country,
+                                     target.date.start if target.date else None, armed=False)
+            spans.append(self._span(owner, attribution.actor.start, attribution.actor.end, SpanKind.CLAIMANT,
+                                    claimant, "claimed_by"))
+        return Claim(c.kind, c.count, claimant, c.victim_group, tuple(spans))
+
+    def _span(self, f: _SentenceFacts, start: int, end: int, kind: SpanKind, value, field_name) -> Span:
+        s = f.sentence.start
+        return Span(s + start, s + end, kind, f.sentence.text[start:end], value, field_name)
+
+    # -- output --------------------------------------------------------------------------------
+    def mentions(self) -> list[Mention]:
+        out = []
+        for ordinal, d in enumerate(self.drafts):
+            out.append(Mention(
+                doc_id=self.document.id, ordinal=ordinal, event_type=d.event_type,
+                sub_event_type=d.sub_event_type, date=d.date, place=d.place, country=d.country,
+                actor1=d.actor1, actor2=d.actor2, claims=list(d.claims), spans=self._field_spans(d),
+                evidence=sorted(d.evidence, key=lambda s: s.start), confidence=_confidence(d),
+            ))
+        return out
+
+    def _field_spans(self, d: _Draft) -> list[Span]:
+        f = d.facts
+        spans = [self._span(f, d.trigger.start, d.trigger.end, SpanKind.TRIGGER,
+                            f"{d.event_type}/{d.sub_event_type}", "event_type")]
+        if d.date_match is not None and d.date_owner is not None:
+            spans.append(self._span(d.date_owner, d.date_match.start, d.date_match.end, SpanKind.DATE,
+                                    d.date.iso() if d.date else None, "date"))
+        if d.place_match is not None:
+            owner = d.place_owner or f
+            spans.append(self._span(owner, d.place_match.start, d.place_match.end, SpanKind.PLACE,
+                                    d.place.id if d.place else None, "location"))
+        for name, match in (("actor1", d.actor1_match), ("actor2", d.actor2_match)):
+            if match is not None:
+                value = d.actor1 if name == "actor1" else d.actor2
+                owner = (d.actor1_owner if name == "actor1" else d.actor2_owner) or f
+                spans.append(self._span(owner, match.start, match.end, SpanKind.ACTOR, value, name))
+        spans.extend(d.spans)
+        for s in d.evidence:
+            spans.append(Span(s.start, s.end, SpanKind.SENTENCE, s.text, None, "evidence"))
+        return spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Shifted:
+    """An attribution found in the next sentence, with the sentence it belongs to."""
+
+    inner: object
+    facts: _SentenceFacts
+
+    @property
+    def actor(self):
+        return self.inner.actor
+
+    @property
+    def start(self):
+        return self.inner.start + 10_000
+
+    @property
+    def end(self):
+        return self.inner.end + 10_000
+
+
+def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], triggers: list[TriggerMatch]) -> str:
+    """The words that can tell how a trigger's act was done: its clause, cut at the triggers around it,
+    and running on through following clauses that have no trigger of their own ("... with heavy weapons")."""
+    start = max([clause[0]] + [t.end for t in triggers if t.end <= trigger.start])
+    end = min([len(text)] + [t.start for t in triggers if t.start >= trigger.end])
+    return text[start:end]
+
+
+def _symmetric(trigger: TriggerMatch) -> bool:
+    """'the clashes', 'the skirmishes': both sides fight, so the words do not say who did it to whom."""
+    return trigger.anaphoric and trigger.event_type == "Battles" and trigger.strength == 2
+
+
+def _fill(target: _Draft, source: _Draft) -> None:
+    """Give `target` what `source` knows and it does not; the evidence of both."""
+    if not _symmetric(source.trigger):
+        if target.actor1 is None and source.actor1 is not None:
+            target.actor1, target.actor1_match = source.actor1, source.actor1_match
+            target.actor1_owner = source.facts
+        if target.actor2 is None and source.actor2 is not None:
+            target.actor2, target.actor2_match = source.actor2, source.actor2_match
+            target.actor2_owner = source.facts
+    if source.place is not None and (target.place is None or source.place.precision < target.place.precision) \
+            and _place_compatible(source.place, target.place, source.country, target.country):
+        target.place, target.place_match, target.country = source.place, source.place_match, source.place.country
+        target.place_owner = source.facts
+    if target.date is None or (source.date_match is not None and source.date is not None
+                               and source.date.precision.rank < target.date.precision.rank
+                               and source.date.overlaps(target.date)):
+        if source.date is not None:
+            target.date, target.date_match, target.date_owner = source.date, source.date_match, source.date_owner
+    for c in source.claims:
+        if c not in target.claims:
+            target.claims.append(c)
+    target.evidence = _merged_evidence(target.evidence, source.evidence)
+
+
+def _merged_evidence(a: list[Sentence], b: list[Sentence]) -> list[Sentence]:
+    seen = {s.start for s in a}
+    return a + [s for s in b if s.start not in seen]
+
+
+def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Drop places that only name the unit around another place in the list, and repeats."""
+    keep: list[PlaceMatch] = []
+    if any(p.place.precision < 4 for p in places):
+        places = [p for p in places if p.place.precision < 4]
+    for p in places:
+        if any(q is not p and _contains(p.place, q.place) for q in places):
+            continue
+        if any(k.place.id == p.place.id for k in keep):
+            continue
+        keep.append(p)
+    return keep
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.id == inner.id or outer.country != inner.country or outer.precision <= inner.precision:
+        return False
+    if outer.precision == 4:
+        return True
+    if outer.precision == 3:
+        return _norm(outer.admin1) == _norm(inner.admin1)
+    return _norm(outer.admin2) == _norm(inner.admin2) and _norm(outer.admin1) == _norm(inner.admin1)
+
+
+def _norm(name: str | None) -> str | None:
+    return name.lower() if name else None
+
+
+def _place_compatible(a: Place | None, b: Place | None, country_a: str | None, country_b: str | None) -> bool:
+    if country_a and country_b and country_a != country_b:
+        return False
+    if a is None or b is None:
+        return True
+    return a.id == b.id or _contains(a, b) or _contains(b, a)
+
+
+def _same_or_unknown(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _confidence(d: _Draft) -> float:
+    score = 0.35 + 0.15 * (d.trigger.strength == 2) + 0.1 * (d.actor1 is not None)
+    score += 0.1 * (d.place is not None and d.place.precision <= 2) + 0.15 * (d.date_match is not None)
+    score += 0.1 * bool(d.claims)
+    return round(min(score, 0.95), 2)

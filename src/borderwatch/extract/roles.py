@@ -1,0 +1,105 @@
+"""Who did it to whom: actor1 (carried the act out) and actor2 (its target) around a trigger.
+
+Rules, in order, each over the trigger's clause:
+- actor1: the passive agent ("killed by the security forces", "strikes by Pakistan"); an actor directly
+  modifying the trigger ("Pakistani airstrikes", "a TTP attack", "the Taliban's bombardment"); else the
+  nearest subject before the trigger (an actor not governed by a preposition or a verb).
+- actor2: an actor after "on/against/at/targeting" or the direct object of a verb trigger ("attacked
+  Pakistani checkposts"); "X were the targets of the strikes"; else the victims of a passive casualty
+  verb in the clause ("seven soldiers were martyred in a terror attack").
+Actors that are claimants ("according to ISPR", "Mujahid said") are never roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from borderwatch.extract.actors import ActorMatch
+from borderwatch.extract.events import TriggerMatch
+
+_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_TARGET_PREP_BEFORE = re.compile(
+    r"\b(?:on|against|at|upon|targeting|targetting|hitting|into|toward|towards)\s+(?:the\s+|a\s+|an\s+|"
+    r"several\s+|multiple\s+|\w+\s+)?$",
+    re.I,
+)
+_GOVERNED_BEFORE = re.compile(
+    r"\b(?:on|against|at|upon|of|in|into|inside|from|with|to|for|across|near|targeting|by|between|among|"
+    r"including|about|over)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}$|\b\w+ed\s+"
+    r"(?:the\s+|a\s+|an\s+)?$",
+    re.I,
+)
+_SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|later|subsequently)\s+$", re.I)
+_PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
+_TARGETS_OF = re.compile(r"\btargets?\W*\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
+_POSSESSIVE_OR_ADJ_GAP = re.compile(r"^(?:'s|')?\s*(?:[a-z][\w-]*\s+){0,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    actor1: ActorMatch | None
+    actor2: ActorMatch | None
+
+
+def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], clause: tuple[int, int]) -> Roles:
+    """actor1 and actor2 of `trigger` among `actors` (claimants already removed), offsets into `text`."""
+    in_clause = [a for a in actors if a.start >= clause[0] and a.end <= clause[1]
+                 or (a.start <= trigger.start and trigger.end <= a.end)]
+    if trigger.verb and _PASSIVE_BEFORE.search(text[max(0, trigger.start - 30):trigger.start]):
+        # "were attacked by X": the agent did it; the subject before the verb suffered it
+        agent = next((a for a in in_clause if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
+        before = [a for a in in_clause if a.end <= trigger.start and a is not agent and not _governed(text, a)]
+        return Roles(agent, before[-1] if before else None)
+    actor1 = _find_actor1(text, trigger, in_clause)
+    rest = [a for a in in_clause if a is not actor1]
+    actor2 = _find_actor2(text, trigger, rest, actor1)
+    return Roles(actor1, actor2)
+
+
+def _find_actor1(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
+    for a in actors:
+        if a.start <= trigger.start and trigger.end <= a.end:
+            return a  # the trigger is inside the actor's name: "Pakistani airstrikes"
+    for a in actors:
+        if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start]):
+            return a
+    before = [a for a in actors if a.end <= trigger.start]
+    if before:
+        nearest = before[-1]
+        gap = text[nearest.end:trigger.start]
+        if _POSSESSIVE_OR_ADJ_GAP.match(gap) and not _governed(text, nearest):
+            return nearest
+        if _POSSESSIVE_OR_ADJ_GAP.match(gap) and not trigger.verb and len(gap.strip()) <= 2:
+            return nearest  # "Pakistani airstrikes", "a TTP attack"
+    for a in reversed(before):
+        if not _governed(text, a) and not _TARGETS_OF.search(text[a.end:trigger.start]):
+            return a
+    return None
+
+
+def _find_actor2(text: str, trigger: TriggerMatch, actors: list[ActorMatch],
+                 actor1: ActorMatch | None) -> ActorMatch | None:
+    after = [a for a in actors if a.start >= trigger.end]
+    for a in after:
+        lead = text[trigger.end:a.start]
+        if len(lead) > 60:
+            break
+        if _TARGET_PREP_BEFORE.search(lead) or (trigger.verb and re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", lead)):
+            if not _same_side(a, actor1):
+                return a
+    for a in actors:
+        if a.end <= trigger.start and _TARGETS_OF.search(text[a.end:trigger.start]) and not _same_side(a, actor1):
+            return a
+    return None
+
+
+def _governed(text: str, actor: ActorMatch) -> bool:
+    window = text[max(0, actor.start - 40):actor.start]
+    if _SUBJECT_EXCEPTIONS.search(window):
+        return False
+    return bool(_GOVERNED_BEFORE.search(window))
+
+
+def _same_side(a: ActorMatch, b: ActorMatch | None) -> bool:
+    return b is not None and a.actor_id is not None and a.actor_id == b.actor_id

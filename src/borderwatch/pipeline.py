@@ -1,0 +1,109 @@
+"""The main job: read documents, extract their mentions, store both. The library half of `ingest`."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from borderwatch.extract import extract
+from borderwatch.ingest import read_documents
+from borderwatch.model import DocStatus, Document
+from borderwatch.store import Store
+from borderwatch.theatre import Theatre, load_theatre
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    read: int = 0
+    added: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    mentions: int = 0
+    seconds: float = 0.0
+    reasons: Counter = field(default_factory=Counter)
+
+    def line(self) -> str:
+        why = ""
+        if self.reasons:
+            why = " (" + "; ".join(f"{n} {reason}" for reason, n in self.reasons.most_common(3)) + ")"
+        return (f"{self.read} documents read, {self.added} added, {self.unchanged} already stored, "
+                f"{self.failed} failed{why}, {self.mentions} mentions, {self.seconds:.1f} s")
+
+
+def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theatre | None = None,
+                     on_document: Callable[[Document], None] | None = None) -> IngestSummary:
+    """Extract and store each document in its own transaction. Never raises for a bad document."""
+    theatre = theatre or load_theatre()
+    summary = IngestSummary()
+    started = time.perf_counter()
+    for doc in documents:
+        summary.read += 1
+        if doc.status is DocStatus.OK and store.has_document(doc.id):
+            summary.unchanged += 1
+        else:
+            mentions = []
+            if doc.status is DocStatus.OK:
+                try:
+                    mentions = extract(doc, theatre)
+                except Exception as e:  # noqa: BLE001 - a bug on one document must not lose the others
+                    doc.status, doc.error = DocStatus.FAILED, f"extraction failed: {type(e).__name__}: {e}"
+            if doc.status is DocStatus.FAILED:
+                summary.failed += 1
+                summary.reasons[_reason_kind(doc.error)] += 1
+            if store.add_document(doc, mentions):
+                summary.added += doc.status is DocStatus.OK
+                summary.mentions += len(mentions)
+            elif doc.status is DocStatus.OK:
+                summary.unchanged += 1
+        if on_document is not None:
+            on_document(doc)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def ingest_paths(paths: Iterable[str | Path], store: Store, theatre: Theatre | None = None,
+                 on_document: Callable[[Document], None] | None = None) -> IngestSummary:
+    return ingest_documents(read_documents(paths), store, theatre, on_document)
+
+
+def _reason_kind(error: str | None) -> str:
+    """The kind of a failure for the summary: its reason without the specifics ("too large")."""
+    if not error:
+        return "unknown error"
+    head = error.split(":", 1)[0] if not error.startswith("line ") else error.split(":", 2)[1]
+    return head.strip()[:60]
+
+
+def evaluate_files(documents: str | Path, gold: str | Path, theatre: Theatre | None = None):
+    """Ingest a GOLD_FORMAT documents file into a temporary store and score its mentions against gold."""
+    import tempfile
+
+    from borderwatch.evaluate import read_gold, read_gold_documents, score
+    from borderwatch.export import mention_records
+    from borderwatch.store import open_store
+
+    from borderwatch.text import clean_text
+
+    theatre = theatre or load_theatre()
+    docs = read_gold_documents(documents)
+    for doc in docs:  # the same clean-up as any ingest, so evaluation scores what users get
+        doc.text = clean_text(doc.text)
+    gold_lines = read_gold(gold)
+    with tempfile.TemporaryDirectory(prefix="borderwatch-eval-") as tmp:
+        with open_store(Path(tmp) / "evaluate.db") as store:
+            ingest_documents(docs, store, theatre)
+            predicted = list(mention_records(store))
+    return score(predicted, gold_lines, admin1_location=_admin1_locator(theatre),
+                 documents={d.id for d in docs})
+
+
+def _admin1_locator(theatre: Theatre):
+    def locate(name: str, country: str) -> tuple[float, float] | None:
+        place = theatre.gazetteer.admin1_place(name, country)
+        if place is None or place.lat is None or place.lon is None:
+            return None
+        return place.lat, place.lon
+    return locate

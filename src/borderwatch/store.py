@@ -1,0 +1,703 @@
+"""The event store: the only module that talks SQL (SQLAlchemy Core, SQLite by default).
+
+Every `add_document` is one transaction: the document row, its mentions, their claims, spans and
+evidence sentences, and the events built from them commit together or not at all. The schema is created
+and upgraded by `MIGRATIONS`, a list of SQL steps per version applied in order; the `Table` objects below
+describe the current schema for queries, and a test proves the two agree.
+See docs/store-and-export.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from operator import itemgetter
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from borderwatch.errors import StoreError
+from borderwatch.model import (
+    Claim,
+    ClaimKind,
+    Count,
+    DateRange,
+    DocStatus,
+    Document,
+    Event,
+    Mention,
+    Place,
+    Precision,
+    Sentence,
+    Span,
+    SpanKind,
+)
+
+MEMORY = ":memory:"
+# How long a writer waits for another process's write lock before giving up, in milliseconds.
+BUSY_TIMEOUT_MS = 10_000
+
+# ---------------------------------------------------------------------------------------------- schema
+
+# Location columns shared by `mentions` and `events`, in this order (the migration SQL spells them out).
+_PLACE_DDL = """
+    place_id TEXT, location TEXT, place_country TEXT, country TEXT, admin1 TEXT, admin2 TEXT,
+    latitude REAL, longitude REAL, geo_precision INTEGER, border INTEGER"""
+
+# MIGRATIONS[i] brings a database from version i to version i + 1. Append, never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY, url TEXT, title TEXT, outlet TEXT, published TEXT, fetched TEXT,
+            language TEXT NOT NULL, source TEXT, status TEXT NOT NULL, error TEXT, text TEXT NOT NULL,
+            ingested_at TEXT NOT NULL)""",
+        "CREATE INDEX ix_documents_status ON documents (status)",
+        f"""CREATE TABLE events (
+            id TEXT PRIMARY KEY, event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+            date_start TEXT, date_end TEXT, date_precision TEXT,{_PLACE_DDL},
+            actor1 TEXT, actor2 TEXT, fatalities_low INTEGER, fatalities_best INTEGER,
+            fatalities_high INTEGER, n_mentions INTEGER NOT NULL, n_documents INTEGER NOT NULL)""",
+        "CREATE INDEX ix_events_date_start ON events (date_start, id)",  # also serves ORDER BY,
+        "CREATE INDEX ix_events_country ON events (country)",
+        "CREATE INDEX ix_events_actor1 ON events (actor1)",
+        "CREATE INDEX ix_events_actor2 ON events (actor2)",
+        "CREATE INDEX ix_events_event_type ON events (event_type)",
+        f"""CREATE TABLE mentions (
+            id TEXT PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL, event_id TEXT NOT NULL REFERENCES events (id),
+            event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+            date_start TEXT, date_end TEXT, date_precision TEXT,{_PLACE_DDL},
+            actor1 TEXT, actor2 TEXT, confidence REAL NOT NULL,
+            evidence TEXT, evidence_start INTEGER, evidence_end INTEGER, links TEXT,
+            UNIQUE (doc_id, ordinal))""",
+        "CREATE INDEX ix_mentions_event_id ON mentions (event_id)",
+        """CREATE TABLE evidence (
+            mention_id TEXT NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+            PRIMARY KEY (mention_id, ordinal))""",
+        """CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            mention_id TEXT NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER, min INTEGER, max INTEGER,
+            claimant TEXT, victim_group TEXT)""",
+        "CREATE INDEX ix_claims_mention_id ON claims (mention_id)",
+        """CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            mention_id TEXT NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            claim_id TEXT REFERENCES claims (id) ON DELETE CASCADE,
+            field TEXT, kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            text TEXT NOT NULL, value TEXT)""",
+        "CREATE INDEX ix_spans_mention_id ON spans (mention_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_metadata = MetaData()
+
+
+def _place_columns() -> list[Column]:
+    return [
+        Column("place_id", String),
+        Column("location", String),
+        Column("place_country", String),
+        Column("country", String),
+        Column("admin1", String),
+        Column("admin2", String),
+        Column("latitude", Float),
+        Column("longitude", Float),
+        Column("geo_precision", Integer),
+        Column("border", Integer),
+    ]
+
+
+documents_table = Table(
+    "documents", _metadata,
+    Column("id", String, primary_key=True), Column("url", String), Column("title", String),
+    Column("outlet", String), Column("published", String), Column("fetched", String),
+    Column("language", String), Column("source", String), Column("status", String),
+    Column("error", String), Column("text", String), Column("ingested_at", String),
+)
+events_table = Table(
+    "events", _metadata,
+    Column("id", String, primary_key=True), Column("event_type", String), Column("sub_event_type", String),
+    Column("date_start", String), Column("date_end", String), Column("date_precision", String),
+    *_place_columns(),
+    Column("actor1", String), Column("actor2", String), Column("fatalities_low", Integer),
+    Column("fatalities_best", Integer), Column("fatalities_high", Integer),
+    Column("n_mentions", Integer), Column("n_documents", Integer),
+)
+mentions_table = Table(
+    "mentions", _metadata,
+    Column("id", String, primary_key=True), Column("doc_id", String), Column("ordinal", Integer),
+    Column("event_id", String), Column("event_type", String), Column("sub_event_type", String),
+    Column("date_start", String), Column("date_end", String), Column("date_precision", String),
+    *_place_columns(),
+    Column("actor1", String), Column("actor2", String), Column("confidence", Float),
+    Column("evidence", String), Column("evidence_start", Integer), Column("evidence_end", Integer),
+    Column("links", String),
+)
+evidence_table = Table(
+    "evidence", _metadata,
+    Column("mention_id", String, primary_key=True), Column("ordinal", Integer, primary_key=True),
+    Column("start", Integer), Column("end", Integer), Column("text", String),
+)
+claims_table = Table(
+    "claims", _metadata,
+    Column("id", String, primary_key=True), Column("mention_id", String), Column("ordinal", Integer),
+    Column("kind", String), Column("count", Integer), Column("min", Integer), Column("max", Integer),
+    Column("claimant", String), Column("victim_group", String),
+)
+spans_table = Table(
+    "spans", _metadata,
+    Column("id", Integer, primary_key=True), Column("doc_id", String), Column("mention_id", String),
+    Column("claim_id", String), Column("field", String), Column("kind", String),
+    Column("start", Integer), Column("end", Integer), Column("text", String), Column("value", String),
+)
+schema_version_table = Table("schema_version", _metadata, Column("version", Integer))
+
+TABLES: tuple[Table, ...] = (
+    documents_table, events_table, mentions_table, evidence_table, claims_table, spans_table,
+)
+
+# ------------------------------------------------------------------------------ events from mentions
+# These two belong to merging; they live here until merge.py lands and passes events to add_document.
+
+
+def event_id_for(mention_id: str) -> str:
+    """The id of the event a lone mention stands for: stable across re-ingests of the same document."""
+    return "ev-" + hashlib.sha1(mention_id.encode("utf-8")).hexdigest()[:12]
+
+
+def fatality_estimates(claims: Iterable[Claim]) -> tuple[int | None, int | None, int | None]:
+    """UCDP-style (low, best, high) deaths from the killed claims; all None when no claim gives a count.
+
+    low is the smallest figure anyone gives, high the largest (an open range "at least 8" counts as 8),
+    best the median of the exact figures (the lower middle one, so it is a figure somebody reported),
+    or low when every claim is a range.
+    """
+    lows: list[int] = []
+    highs: list[int] = []
+    exact: list[int] = []
+    for claim in claims:
+        count = claim.count
+        if claim.kind is not ClaimKind.KILLED or count is None:
+            continue
+        if count.low is not None:
+            lows.append(count.low)
+        high = count.high if count.high is not None else count.low
+        if high is not None:
+            highs.append(high)
+        if count.count is not None:
+            exact.append(count.count)
+    low = min(lows) if lows else None
+    best = sorted(exact)[(len(exact) - 1) // 2] if exact else low  # the lower median, as median_low
+    return low, best, max(highs) if highs else None
+
+
+def event_of_mention(mention: Mention) -> Event:
+    """The event a mention stands for while each mention is its own event."""
+    low, best, high = fatality_estimates(mention.claims)
+    return Event(
+        id=event_id_for(mention.id), event_type=mention.event_type, sub_event_type=mention.sub_event_type,
+        date=mention.date, place=mention.place, country=mention.country, actor1=mention.actor1,
+        actor2=mention.actor2, mentions=[mention], fatalities_low=low, fatalities_best=best,
+        fatalities_high=high,
+    )
+
+
+# ------------------------------------------------------------------------------------- engine set-up
+
+
+def _engine_for(path: str | Path) -> Engine:
+    if str(path) == MEMORY:
+        # One connection for the life of the store, or each checkout would see a fresh empty database.
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        file = Path(path)
+        if not file.parent.is_dir():
+            raise StoreError(f"cannot open store {file}: directory {file.parent} does not exist")
+        engine = create_engine(f"sqlite:///{file}")
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin_transaction)
+    return engine
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 driver, which would not BEGIN before a SELECT;
+    # _begin_transaction emits BEGIN itself so reads and writes are properly isolated.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the ingest writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable on crash, no fsync per commit
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")  # pages; fewer checkpoint stalls in bulk ingest
+    cursor.close()
+
+
+def _begin_transaction(conn: Connection) -> None:
+    # Writers take the write lock up front (IMMEDIATE), so the "already stored?" check and the inserts
+    # that follow it cannot interleave with another process ingesting the same document.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.connection.driver_connection.execute(f"BEGIN {mode}")  # the driver directly: ~40 us cheaper
+
+
+def _migrate(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            version = conn.exec_driver_sql("SELECT version FROM schema_version").scalar()
+            if version is None:
+                conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
+                version = 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the store's schema version {version} is newer than this borderwatch understands "
+                    f"({SCHEMA_VERSION}); upgrade borderwatch"
+                )
+            for steps in MIGRATIONS[version:]:
+                for step in steps:
+                    conn.exec_driver_sql(step)
+            conn.exec_driver_sql("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def open_store(path: str | Path = "borderwatch.db") -> Store:
+    """Open (creating or upgrading the schema) the store at `path`; ":memory:" gives a throwaway one."""
+    engine = _engine_for(path)
+    try:
+        _migrate(engine)
+    except SQLAlchemyError as e:
+        engine.dispose()
+        raise StoreError(f"cannot open store {path}: {_reason(e)}") from e
+    except StoreError:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+def _reason(error: Exception) -> str:
+    return str(error.orig) if isinstance(error, DBAPIError) else str(error)
+
+
+# ------------------------------------------------------------------------------------ rows and records
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    # `published` may have been given as a datetime (a date subclass); keep what was stored.
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+def _date_columns(dates: DateRange | None) -> dict[str, Any]:
+    if dates is None:
+        return {"date_start": None, "date_end": None, "date_precision": None}
+    return {"date_start": dates.start.isoformat(), "date_end": dates.end.isoformat(),
+            "date_precision": dates.precision.value}
+
+
+def _place_row(place: Place | None) -> dict[str, Any]:
+    if place is None:
+        return dict.fromkeys(("place_id", "location", "place_country", "admin1", "admin2", "latitude",
+                              "longitude", "geo_precision", "border"))
+    return {"place_id": place.id, "location": place.name, "place_country": place.country,
+            "admin1": place.admin1, "admin2": place.admin2, "latitude": place.lat, "longitude": place.lon,
+            "geo_precision": place.precision, "border": int(place.border)}
+
+
+def _document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
+    return {"id": doc.id, "url": doc.url, "title": doc.title, "outlet": doc.outlet,
+            "published": _iso(doc.published), "fetched": _iso(doc.fetched), "language": doc.language,
+            "source": doc.source, "status": doc.status.value, "error": doc.error, "text": doc.text,
+            "ingested_at": ingested_at}
+
+
+def _event_row(ev: Event) -> dict[str, Any]:
+    return {"id": ev.id, "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
+            **_date_columns(ev.date), **_place_row(ev.place), "country": ev.country,
+            "actor1": ev.actor1, "actor2": ev.actor2, "fatalities_low": ev.fatalities_low,
+            "fatalities_best": ev.fatalities_best, "fatalities_high": ev.fatalities_high,
+            "n_mentions": len(ev.mentions), "n_documents": len(ev.documents)}
+
+
+def _mention_row(m: Mention, event_id: str) -> dict[str, Any]:
+    evidence = m.evidence
+    return {"id": m.id, "doc_id": m.doc_id, "ordinal": m.ordinal, "event_id": event_id,
+            "event_type": m.event_type, "sub_event_type": m.sub_event_type, **_date_columns(m.date),
+            **_place_row(m.place), "country": m.country, "actor1": m.actor1, "actor2": m.actor2,
+            "confidence": m.confidence,
+            "evidence": " ".join(s.text for s in evidence) if evidence else None,
+            "evidence_start": min(s.start for s in evidence) if evidence else None,
+            "evidence_end": max(s.end for s in evidence) if evidence else None,
+            "links": json.dumps(m.links) if m.links else None}
+
+
+# Spans are the most numerous rows, so they skip the dict: _span_params follows this column order.
+_SPAN_COLUMNS = ("doc_id", "mention_id", "claim_id", "field", "kind", "start", "end", "text", "value")
+
+
+def _span_params(span: Span, doc_id: str, mention_id: str, claim_id: str | None) -> tuple:
+    return (doc_id, mention_id, claim_id, span.field, span.kind.value, span.start, span.end, span.text,
+            span.value)
+
+
+def _claim_id(mention_id: str, ordinal: int) -> str:
+    return f"{mention_id}/{ordinal}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """A prepared INSERT for one table and how to turn a row dict into its parameters.
+
+    Ingest speed rests on this: one executemany of plain tuples per table per document, with no
+    statement compilation or per-row parameter processing in between.
+    """
+
+    sql: str
+    params: Callable[[Mapping[str, Any]], tuple]
+
+    @classmethod
+    def of(cls, table: Table, names: Sequence[str] | None = None) -> _Insert:
+        names = names or [c.name for c in table.columns]
+        quoted = ", ".join(f'"{name}"' for name in names)
+        placeholders = ", ".join("?" * len(names))
+        getter = itemgetter(*names)
+        return cls(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})", getter)
+
+
+_INSERT_DOCUMENT = _Insert.of(documents_table)
+_UPDATE_DOCUMENT = ("UPDATE documents SET " + ", ".join(f'"{c.name}" = ?' for c in documents_table.columns)
+                    + " WHERE id = ?")
+# Children in the order their foreign keys need: an event before the mentions that point to it.
+_INSERT_EVENT = _Insert.of(events_table)
+_INSERT_MENTION = _Insert.of(mentions_table)
+_INSERT_EVIDENCE = _Insert.of(evidence_table)
+_INSERT_CLAIM = _Insert.of(claims_table)
+_INSERT_SPAN = _Insert.of(spans_table, _SPAN_COLUMNS)  # no id: the rowid keeps the spans in order given
+
+
+class _Rows:
+    """The rows one document adds, table by table, as parameter tuples for one executemany each."""
+
+    __slots__ = ("events", "mentions", "evidence", "claims", "spans")
+
+    def __init__(self, mentions: Sequence[Mention], events: Sequence[Event]) -> None:
+        event_of = {m.id: ev.id for ev in events for m in ev.mentions}
+        self.events = [_INSERT_EVENT.params(_event_row(ev)) for ev in events]
+        self.mentions: list[tuple] = []
+        self.evidence: list[tuple] = []
+        self.claims: list[tuple] = []
+        self.spans: list[tuple] = []
+        for m in mentions:
+            if m.id not in event_of:
+                raise StoreError(f"mention {m.id} belongs to none of the events given with it")
+            self._add_mention(m, event_of[m.id])
+
+    def _add_mention(self, m: Mention, event_id: str) -> None:
+        mention_id, doc_id = m.id, m.doc_id
+        self.mentions.append(_INSERT_MENTION.params(_mention_row(m, event_id)))
+        self.evidence.extend(
+            _INSERT_EVIDENCE.params({"mention_id": mention_id, "ordinal": i, "start": s.start, "end": s.end,
+                                     "text": s.text}) for i, s in enumerate(m.evidence))
+        self.spans.extend(_span_params(s, doc_id, mention_id, None) for s in m.spans)
+        for i, claim in enumerate(m.claims):
+            claim_id = _claim_id(mention_id, i)
+            count = claim.count or Count()
+            self.claims.append(_INSERT_CLAIM.params({
+                "id": claim_id, "mention_id": mention_id, "ordinal": i, "kind": claim.kind.value,
+                "count": count.count, "min": count.min, "max": count.max, "claimant": claim.claimant,
+                "victim_group": claim.victim_group}))
+            self.spans.extend(_span_params(s, doc_id, mention_id, claim_id) for s in claim.spans)
+
+    def inserts(self) -> tuple[tuple[str, list[tuple]], ...]:
+        return ((_INSERT_EVENT.sql, self.events), (_INSERT_MENTION.sql, self.mentions),
+                (_INSERT_EVIDENCE.sql, self.evidence), (_INSERT_CLAIM.sql, self.claims),
+                (_INSERT_SPAN.sql, self.spans))
+
+
+def _write_rows(cursor: Any, doc: Document, rows: _Rows) -> bool:
+    stored = cursor.execute("SELECT status FROM documents WHERE id = ?", (doc.id,)).fetchone()
+    if stored is not None and (stored[0] == DocStatus.OK or doc.status is DocStatus.FAILED):
+        return False
+    row = _INSERT_DOCUMENT.params(_document_row(doc, datetime.now(UTC).isoformat(timespec="seconds")))
+    if stored is None:
+        cursor.execute(_INSERT_DOCUMENT.sql, row)
+    else:
+        # An UPDATE, not DELETE + INSERT: a failed document has no children to cascade to.
+        cursor.execute(_UPDATE_DOCUMENT, (*row, doc.id))
+    for sql, params in rows.inserts():
+        if params:
+            cursor.executemany(sql, params)
+    return True
+
+
+def _document_from_row(row: Mapping[str, Any]) -> Document:
+    return Document(
+        id=row["id"], text=row["text"], url=row["url"], title=row["title"], outlet=row["outlet"],
+        published=_parse_day(row["published"]),
+        fetched=datetime.fromisoformat(row["fetched"]) if row["fetched"] else None,
+        language=row["language"], source=row["source"], status=DocStatus(row["status"]), error=row["error"],
+    )
+
+
+def _date_from_row(row: Mapping[str, Any]) -> DateRange | None:
+    if row["date_start"] is None:
+        return None
+    return DateRange(date.fromisoformat(row["date_start"]), date.fromisoformat(row["date_end"]),
+                     Precision(row["date_precision"]))
+
+
+def _place_from_row(row: Mapping[str, Any]) -> Place | None:
+    if row["place_id"] is None:
+        return None
+    return Place(id=row["place_id"], name=row["location"], country=row["place_country"],
+                 admin1=row["admin1"], admin2=row["admin2"], lat=row["latitude"], lon=row["longitude"],
+                 precision=row["geo_precision"], border=bool(row["border"]))
+
+
+def _span_from_row(row: Mapping[str, Any]) -> Span:
+    return Span(start=row["start"], end=row["end"], kind=SpanKind(row["kind"]), text=row["text"],
+                value=row["value"], field=row["field"])
+
+
+def _claim_from_row(row: Mapping[str, Any], spans: list[Span]) -> Claim:
+    has_count = row["count"] is not None or row["min"] is not None or row["max"] is not None
+    return Claim(kind=ClaimKind(row["kind"]),
+                 count=Count(row["count"], row["min"], row["max"]) if has_count else None,
+                 claimant=row["claimant"], victim_group=row["victim_group"], spans=tuple(spans))
+
+
+# ----------------------------------------------------------------------------------------------- store
+
+
+class Store:
+    """An open event store. Use as a context manager, or call `close()`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- writing
+
+    def add_document(self, doc: Document, mentions: list[Mention], events: list[Event] | None = None) -> bool:
+        """Store a document with its mentions in one transaction; False when nothing had to change.
+
+        `events` defaults to one event per mention (until merging lands). An ok document is stored once;
+        a failed one is recorded without mentions and replaced when the same id later arrives ok.
+        """
+        if doc.status is DocStatus.FAILED and mentions:
+            raise StoreError(f"document {doc.id} failed ({doc.error}); a failed document carries no mentions")
+        strangers = [m.id for m in mentions if m.doc_id != doc.id]
+        if strangers:
+            raise StoreError(f"mentions {strangers} do not belong to document {doc.id}")
+        rows = _Rows(mentions, events if events is not None else [event_of_mention(m) for m in mentions])
+        try:
+            return self._write_document(doc, rows)
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot store document {doc.id}: {_reason(e)}") from e
+
+    def _write_document(self, doc: Document, rows: _Rows) -> bool:
+        with self._engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                # The driver's own cursor inside SQLAlchemy's transaction: SQLAlchemy adds some 40 us to
+                # every statement, which would be most of the per-document time budget.
+                cursor = conn.connection.driver_connection.cursor()
+                try:
+                    return _write_rows(cursor, doc, rows)
+                finally:
+                    cursor.close()
+
+    # -- reading
+
+    def _read(self, statement: Select) -> list[Mapping[str, Any]]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                return list(conn.execute(statement).mappings())
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot read the store: {_reason(e)}") from e
+
+    def has_document(self, doc_id: str) -> bool:
+        return bool(self._read(select(documents_table.c.id).where(documents_table.c.id == doc_id)))
+
+    def documents(self, status: DocStatus | None = None) -> list[Document]:
+        statement = select(documents_table).order_by(documents_table.c.ingested_at, documents_table.c.id)
+        if status is not None:
+            statement = statement.where(documents_table.c.status == status.value)
+        return [_document_from_row(row) for row in self._read(statement)]
+
+    def failures(self) -> list[tuple[str, str | None, str]]:
+        """(id, source, error) of every document that could not be read."""
+        t = documents_table
+        rows = self._read(select(t.c.id, t.c.source, t.c.error).where(t.c.status == DocStatus.FAILED.value)
+                          .order_by(t.c.ingested_at, t.c.id))
+        return [(row["id"], row["source"], row["error"] or "") for row in rows]
+
+    def document_text(self, doc_id: str) -> str | None:
+        rows = self._read(select(documents_table.c.text).where(documents_table.c.id == doc_id))
+        return rows[0]["text"] if rows else None
+
+    def outlets(self) -> dict[str, str | None]:
+        """Document id → outlet, for exports that name their sources."""
+        rows = self._read(select(documents_table.c.id, documents_table.c.outlet))
+        return {row["id"]: row["outlet"] for row in rows}
+
+    def counts(self) -> dict[str, int]:
+        """Rows stored: documents (ok and failed), failed, mentions, events, claims."""
+        failed = func.sum(documents_table.c.status == DocStatus.FAILED.value)
+        statement = select(
+            select(func.count()).select_from(documents_table).scalar_subquery().label("documents"),
+            select(failed).scalar_subquery().label("failed"),
+            select(func.count()).select_from(mentions_table).scalar_subquery().label("mentions"),
+            select(func.count()).select_from(events_table).scalar_subquery().label("events"),
+            select(func.count()).select_from(claims_table).scalar_subquery().label("claims"),
+        )
+        return {key: int(value or 0) for key, value in self._read(statement)[0].items()}
+
+    def events(self, *, country: str | None = None, actor: str | None = None, since: date | None = None,
+               until: date | None = None, event_type: str | None = None,
+               limit: int | None = None) -> list[Event]:
+        """Events matching every filter given, by date then id, each with its full mentions.
+
+        `since`/`until` keep events whose date range overlaps them (a month-precise event counts for
+        any day of its month); `actor` matches either side; `country` is ISO 3166 alpha-2.
+        """
+        e = events_table
+        statement = select(e).order_by(e.c.date_start, e.c.id)  # undated events first (SQLite sorts NULL low)
+        if country is not None:
+            statement = statement.where(e.c.country == country.upper())
+        if actor is not None:
+            statement = statement.where(or_(e.c.actor1 == actor, e.c.actor2 == actor))
+        if since is not None:
+            statement = statement.where(e.c.date_end >= since.isoformat())
+        if until is not None:
+            statement = statement.where(e.c.date_start <= until.isoformat())
+        if event_type is not None:
+            statement = statement.where(e.c.event_type == event_type)
+        if limit is not None:
+            statement = statement.limit(limit)
+        return self._events_with_mentions(statement)
+
+    def event(self, event_id: str) -> Event | None:
+        found = self._events_with_mentions(select(events_table).where(events_table.c.id == event_id))
+        return found[0] if found else None
+
+    def mentions(self, *, doc_id: str | None = None) -> list[tuple[str, Mention]]:
+        """(event id, mention) pairs, by document then ordinal."""
+        m = mentions_table
+        statement = select(m).order_by(m.c.doc_id, m.c.ordinal)
+        if doc_id is not None:
+            statement = statement.where(m.c.doc_id == doc_id)
+        return self._mentions(statement)
+
+    def _events_with_mentions(self, statement: Select) -> list[Event]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                rows = list(conn.execute(statement).mappings())
+                mention_rows = _rows_where_in(conn, mentions_table, "event_id", [row["id"] for row in rows],
+                                              ("doc_id", "ordinal"))
+                pairs = _mentions_from_rows(conn, mention_rows)
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot read the store: {_reason(e)}") from e
+        by_event: dict[str, list[Mention]] = defaultdict(list)
+        for event_id, mention in pairs:
+            by_event[event_id].append(mention)
+        return [_event_from_row(row, by_event[row["id"]]) for row in rows]
+
+    def _mentions(self, statement: Select) -> list[tuple[str, Mention]]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                return _mentions_from_rows(conn, list(conn.execute(statement).mappings()))
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot read the store: {_reason(e)}") from e
+
+
+# Keys per IN (...) list when loading children: far below SQLite's bound-parameter limit.
+_IN_CHUNK = 500
+
+
+def _rows_where_in(conn: Connection, table: Table, key: str, values: Sequence[str],
+                   order_by: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Rows of `table` whose `key` is one of `values`, ordered within each chunk of values."""
+    column = table.c[key]
+    rows: list[Mapping[str, Any]] = []
+    for i in range(0, len(values), _IN_CHUNK):
+        statement = select(table).where(column.in_(values[i:i + _IN_CHUNK]))
+        rows.extend(conn.execute(statement.order_by(*(table.c[name] for name in order_by))).mappings())
+    return rows
+
+
+def _mentions_from_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[tuple[str, Mention]]:
+    """(event id, mention) for each mention row, rebuilt with its claims, spans and evidence."""
+    ids = [row["id"] for row in rows]
+    spans: dict[tuple[str, str | None], list[Span]] = defaultdict(list)
+    for row in _rows_where_in(conn, spans_table, "mention_id", ids, ("id",)):
+        spans[row["mention_id"], row["claim_id"]].append(_span_from_row(row))
+    claims: dict[str, list[Claim]] = defaultdict(list)
+    for row in _rows_where_in(conn, claims_table, "mention_id", ids, ("mention_id", "ordinal")):
+        claims[row["mention_id"]].append(_claim_from_row(row, spans[row["mention_id"], row["id"]]))
+    evidence: dict[str, list[Sentence]] = defaultdict(list)
+    for row in _rows_where_in(conn, evidence_table, "mention_id", ids, ("mention_id", "ordinal")):
+        evidence[row["mention_id"]].append(Sentence(row["start"], row["end"], row["text"]))
+    return [(row["event_id"], _mention_from_row(row, claims[row["id"]], spans[row["id"], None],
+                                                evidence[row["id"]])) for row in rows]
+
+
+def _mention_from_row(row: Mapping[str, Any], claims: list[Claim], spans: list[Span],
+                      evidence: list[Sentence]) -> Mention:
+    return Mention(
+        doc_id=row["doc_id"], ordinal=row["ordinal"], event_type=row["event_type"],
+        sub_event_type=row["sub_event_type"], date=_date_from_row(row), place=_place_from_row(row),
+        country=row["country"], actor1=row["actor1"], actor2=row["actor2"], claims=claims, spans=spans,
+        evidence=evidence, confidence=row["confidence"],
+        links=json.loads(row["links"]) if row["links"] else [],
+    )
+
+
+def _event_from_row(row: Mapping[str, Any], mentions: list[Mention]) -> Event:
+    return Event(
+        id=row["id"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
+        date=_date_from_row(row), place=_place_from_row(row), country=row["country"],
+        actor1=row["actor1"], actor2=row["actor2"], mentions=mentions, fatalities_low=row["fatalities_low"],
+        fatalities_best=row["fatalities_best"], fatalities_high=row["fatalities_high"],
+    )

@@ -1,0 +1,82 @@
+"""Theatre packs: all region knowledge as data (actors, gazetteer, generic-actor rules)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+import yaml
+
+from borderwatch.errors import TheatreError
+from borderwatch.extract.actors import ActorDictionary
+from borderwatch.gazetteer import Gazetteer
+
+DEFAULT_THEATRE = "afpak"
+
+
+@dataclass(frozen=True, slots=True)
+class GenericRule:
+    country: str
+    since: date | None
+    until: date | None
+    roles: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Theatre:
+    name: str
+    title: str
+    actors: ActorDictionary
+    gazetteer: Gazetteer
+    countries: tuple[str, ...]
+    forces_of: tuple[tuple[str, str], ...]
+    generic_rules: tuple[GenericRule, ...]
+
+    def armed_forces(self, actor_id: str | None) -> str | None:
+        """The forces that act for a government id ("PAK-GOV" -> "PAK-MIL"); other ids unchanged."""
+        return dict(self.forces_of).get(actor_id, actor_id) if actor_id else None
+
+    def generic_actor(self, generic: str | None, country: str | None, when: date | None) -> str | None:
+        """The actor id a generic noun stands for in `country` at `when` ("police", "PK" -> "PAK-POL")."""
+        if not generic or not country:
+            return None
+        for rule in self.generic_rules:
+            if rule.country != country:
+                continue
+            if when is not None and ((rule.since and when < rule.since) or (rule.until and when > rule.until)):
+                continue
+            return dict(rule.roles).get(generic)
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
+    """Load a shipped theatre pack by name (cached: packs are immutable)."""
+    try:
+        folder = resources.files("borderwatch.theatres") / name
+        config = yaml.safe_load((folder / "theatre.yaml").read_text(encoding="utf-8"))
+        actors = ActorDictionary.load(folder / "actors.yaml")
+        gazetteer = Gazetteer.load(folder / "gazetteer.tsv")
+    except (OSError, yaml.YAMLError) as e:
+        raise TheatreError(f"theatre pack {name!r} cannot be loaded: {e}") from e
+    return Theatre(
+        name=config.get("name", name),
+        title=config.get("title", name),
+        actors=actors,
+        gazetteer=gazetteer,
+        countries=tuple(config.get("countries") or ()),
+        forces_of=tuple(sorted((config.get("forces_of") or {}).items())),
+        generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
+    )
+
+
+def _generic_rules(spec: dict) -> list[GenericRule]:
+    rules = []
+    for country, entries in spec.items():
+        for entry in entries:
+            entry = dict(entry)
+            since, until = entry.pop("from", None), entry.pop("until", None)
+            rules.append(GenericRule(country, since, until, tuple(sorted(entry.items()))))
+    return rules

@@ -1,0 +1,302 @@
+"""The store: round trips, idempotence, failed documents, one transaction per document, filters, schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+
+import pytest
+
+from borderwatch.errors import StoreError
+from borderwatch.model import (
+    Claim,
+    ClaimKind,
+    Count,
+    DateRange,
+    DocStatus,
+    Document,
+    Mention,
+    Place,
+    Precision,
+    Sentence,
+    Span,
+    SpanKind,
+)
+from borderwatch.store import (
+    SCHEMA_VERSION,
+    TABLES,
+    event_id_for,
+    fatality_estimates,
+    open_store,
+)
+
+STRIKE_TEXT = (
+    "Pakistani jets struck suspected TTP hideouts in Khost's Spera district early on Monday, "
+    "killing eight people, Taliban spokesman Zabihullah Mujahid said. "
+    "The ISPR said at least 20 militants were killed and denied that civilians were hit."
+)
+CLASH_TEXT = (
+    "Border forces of the two countries exchanged fire at the Torkham crossing in November 2011, "
+    "leaving three soldiers wounded, a Frontier Corps official told Dawn."
+)
+SPERA = Place("1127089", "Spera", "AF", "Khost", "Spera", 33.2126, 69.5176, 2, border=True)
+TORKHAM = Place("1160944", "Torkham", "PK", "Khyber Pakhtunkhwa", "Khyber", 34.1348, 71.0781, 1, True)
+
+
+def span_of(text: str, phrase: str, kind: SpanKind, value: str | None = None,
+            field: str | None = None) -> Span:
+    start = text.index(phrase)
+    return Span(start, start + len(phrase), kind, phrase, value, field)
+
+
+def sentence_of(text: str, words: str) -> Sentence:
+    start = text.index(words)
+    return Sentence(start, start + len(words), words)
+
+
+def strike_mention(doc_id: str = "dawn-001", ordinal: int = 0) -> Mention:
+    t = STRIKE_TEXT
+    return Mention(
+        doc_id=doc_id, ordinal=ordinal, event_type="Explosions/Remote violence",
+        sub_event_type="Air/drone strike",
+        date=DateRange(date(2024, 3, 18), date(2024, 3, 18), Precision.DAY), place=SPERA, country="AF",
+        actor1="PAK-MIL", actor2="TTP",
+        claims=[
+            Claim(ClaimKind.KILLED, Count(count=8), "AFG-TALIBAN",
+                  spans=(span_of(t, "eight", SpanKind.NUMBER, "8", "fatalities"),
+                         span_of(t, "Zabihullah Mujahid", SpanKind.CLAIMANT, "AFG-TALIBAN", "claimant"))),
+            Claim(ClaimKind.KILLED, Count(min=20), "PAK-MIL", victim_group="militants",
+                  spans=(span_of(t, "at least 20", SpanKind.NUMBER, "20-", "fatalities"),)),
+            Claim(ClaimKind.DENIED, None, "PAK-MIL"),
+        ],
+        spans=[span_of(t, "Pakistani jets", SpanKind.ACTOR, "PAK-MIL", "actor1"),
+               span_of(t, "TTP", SpanKind.ACTOR, "TTP", "actor2"),
+               span_of(t, "Spera", SpanKind.PLACE, "1127089", "place"),
+               span_of(t, "Monday", SpanKind.DATE, "2024-03-18", "date"),
+               span_of(t, "struck", SpanKind.TRIGGER)],
+        evidence=[sentence_of(t, t.split(" The ISPR")[0]), sentence_of(t, t[t.index("The ISPR"):])],
+        confidence=0.8, links=["responds_to:ev-0123456789ab"],
+    )
+
+
+def clash_mention(doc_id: str = "dawn-002") -> Mention:
+    t = CLASH_TEXT
+    return Mention(
+        doc_id=doc_id, ordinal=0, event_type="Battles", sub_event_type="Armed clash",
+        date=DateRange(date(2011, 11, 1), date(2011, 11, 30), Precision.MONTH), place=TORKHAM, country="PK",
+        actor1="PAK-MIL", actor2="AFG-MIL",
+        claims=[Claim(ClaimKind.INJURED, Count(count=3), None,
+                      spans=(span_of(t, "three", SpanKind.NUMBER, "3", "injured"),))],
+        spans=[span_of(t, "Torkham", SpanKind.PLACE, "1160944", "place")],
+        evidence=[sentence_of(t, t)],
+    )
+
+
+def bare_mention(doc_id: str = "tolo-003") -> Mention:
+    """What a vague report gives: no date, no place, no actors, no claims."""
+    return Mention(doc_id, 0, "Battles", "Armed clash", None, None, "AF", None, None)
+
+
+def document(doc_id: str, text: str, **fields) -> Document:
+    return Document(id=doc_id, text=text, **fields)
+
+
+@pytest.fixture
+def store():
+    with open_store(":memory:") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("mentions", [
+    [strike_mention()],
+    [strike_mention(ordinal=0), strike_mention(ordinal=1)],
+    [clash_mention("dawn-001")],
+    [bare_mention("dawn-001")],
+])
+def test_mentions_read_back_equal_to_what_was_added(store, mentions):
+    assert store.add_document(document("dawn-001", STRIKE_TEXT), mentions)
+    read = store.mentions(doc_id="dawn-001")
+    assert [m for _, m in read] == mentions
+    assert [event_id for event_id, _ in read] == [event_id_for(m.id) for m in mentions]
+
+
+def test_document_fields_read_back_equal(store):
+    doc = document("dawn-001", STRIKE_TEXT, url="https://www.dawn.com/news/1", title="Jets strike Khost",
+                   outlet="Dawn", published=date(2024, 3, 18),
+                   fetched=datetime(2024, 3, 19, 6, 30, tzinfo=UTC), language="en", source="feeds/dawn.xml")
+    store.add_document(doc, [])
+    assert store.documents() == [doc]
+    assert store.document_text("dawn-001") == STRIKE_TEXT
+    assert store.document_text("missing") is None
+
+
+def test_event_is_rebuilt_with_its_mention_claims_and_spans(store):
+    mention = strike_mention()
+    store.add_document(document("dawn-001", STRIKE_TEXT), [mention])
+    event = store.event(event_id_for(mention.id))
+    assert event is not None
+    assert event.mentions == [mention]
+    assert (event.place, event.date, event.actor1, event.actor2) == (SPERA, mention.date, "PAK-MIL", "TTP")
+    assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (8, 8, 20)
+    assert event.fatalities == 8
+    assert store.event("ev-000000000000") is None
+
+
+def test_re_adding_an_ok_document_changes_nothing(store):
+    doc = document("dawn-001", STRIKE_TEXT)
+    assert store.add_document(doc, [strike_mention()]) is True
+    before = store.counts()
+    assert store.add_document(doc, [strike_mention(ordinal=5), strike_mention(ordinal=6)]) is False
+    assert store.counts() == before
+    assert [m.ordinal for _, m in store.mentions()] == [0]
+
+
+def test_failed_document_is_recorded_with_its_error(store):
+    failed = document("x.pdf", "", status=DocStatus.FAILED, error="binary file (PDF)", source="inbox/x.pdf")
+    assert store.add_document(failed, []) is True
+    assert store.failures() == [("x.pdf", "inbox/x.pdf", "binary file (PDF)")]
+    assert store.has_document("x.pdf")
+    assert store.documents(DocStatus.OK) == []
+    assert store.counts() == {"documents": 1, "failed": 1, "mentions": 0, "events": 0, "claims": 0}
+
+
+def test_failed_document_is_replaced_when_it_arrives_ok(store):
+    store.add_document(document("dawn-001", "", status=DocStatus.FAILED, error="timeout"), [])
+    assert store.add_document(document("dawn-001", STRIKE_TEXT, outlet="Dawn"), [strike_mention()]) is True
+    assert store.failures() == []
+    assert store.documents()[0].outlet == "Dawn"
+    assert store.counts()["mentions"] == 1
+
+
+@pytest.mark.parametrize("first_status", [DocStatus.OK, DocStatus.FAILED])
+def test_failure_never_overwrites_what_is_stored(store, first_status):
+    first = document("dawn-001", STRIKE_TEXT, status=first_status, error="first error")
+    store.add_document(first, [strike_mention()] if first_status is DocStatus.OK else [])
+    again = document("dawn-001", "", status=DocStatus.FAILED, error="second error")
+    assert store.add_document(again, []) is False
+    assert store.documents() == [first]
+
+
+def test_failed_document_with_mentions_is_refused(store):
+    with pytest.raises(StoreError, match="failed"):
+        store.add_document(document("dawn-001", "", status=DocStatus.FAILED, error="x"), [strike_mention()])
+
+
+def test_mention_of_another_document_is_refused(store):
+    with pytest.raises(StoreError, match="do not belong"):
+        store.add_document(document("dawn-002", CLASH_TEXT), [strike_mention("dawn-001")])
+
+
+def test_an_insert_failing_mid_document_leaves_nothing(store):
+    # Two mentions with one ordinal: the document row and the first mention are written before the
+    # second violates the primary key, so only a whole-document rollback leaves the store empty.
+    mentions = [clash_mention("dawn-001"), strike_mention("dawn-001", ordinal=0)]
+    mentions[1].ordinal = 0
+    with pytest.raises(StoreError, match="dawn-001"):
+        store.add_document(document("dawn-001", STRIKE_TEXT), mentions)
+    assert not store.has_document("dawn-001")
+    assert store.counts() == {"documents": 0, "failed": 0, "mentions": 0, "events": 0, "claims": 0}
+    assert store.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()]) is True
+
+
+@pytest.fixture
+def filled(store):
+    store.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()])
+    store.add_document(document("dawn-002", CLASH_TEXT), [clash_mention()])
+    store.add_document(document("tolo-003", "Clashes were reported."), [bare_mention()])
+    return store
+
+
+@pytest.mark.parametrize(("filters", "expected_docs"), [
+    ({}, ["tolo-003", "dawn-002", "dawn-001"]),  # undated first, then by date
+    ({"country": "AF"}, ["tolo-003", "dawn-001"]),
+    ({"country": "pk"}, ["dawn-002"]),
+    ({"actor": "TTP"}, ["dawn-001"]),  # actor2
+    ({"actor": "PAK-MIL"}, ["dawn-002", "dawn-001"]),  # actor1
+    ({"event_type": "Battles"}, ["tolo-003", "dawn-002"]),
+    ({"since": date(2011, 11, 20)}, ["dawn-002", "dawn-001"]),  # a month-precise date overlaps its month
+    ({"until": date(2011, 11, 5)}, ["dawn-002"]),
+    ({"since": date(2012, 1, 1), "until": date(2024, 3, 17)}, []),
+    ({"since": date(2024, 3, 18), "until": date(2024, 3, 18)}, ["dawn-001"]),
+    ({"limit": 1}, ["tolo-003"]),
+    ({"country": "AF", "actor": "PAK-MIL", "event_type": "Explosions/Remote violence"}, ["dawn-001"]),
+])
+def test_event_filters(filled, filters, expected_docs):
+    assert [e.documents[0] for e in filled.events(**filters)] == expected_docs
+
+
+def test_counts_and_mentions_listing(filled):
+    assert filled.counts() == {"documents": 3, "failed": 0, "mentions": 3, "events": 3, "claims": 4}
+    assert [m.doc_id for _, m in filled.mentions()] == ["dawn-001", "dawn-002", "tolo-003"]
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ([], (None, None, None)),
+    ([Claim(ClaimKind.INJURED, Count(count=11))], (None, None, None)),
+    ([Claim(ClaimKind.KILLED, Count(count=28), "PAK-MIL")], (28, 28, 28)),
+    # "at least 20 militants": open-ended, so high falls back to its low
+    ([Claim(ClaimKind.KILLED, Count(min=20))], (20, 20, 20)),
+    # "between 8 and 10 people"
+    ([Claim(ClaimKind.KILLED, Count(min=8, max=10))], (8, 8, 10)),
+    # Taliban say 8, ISPR says "at least 20": low 8, best the only exact figure, high 20
+    ([Claim(ClaimKind.KILLED, Count(count=8)), Claim(ClaimKind.KILLED, Count(min=20))], (8, 8, 20)),
+    # three exact figures: the median one is best
+    ([Claim(ClaimKind.KILLED, Count(count=n)) for n in (12, 5, 30)], (5, 12, 30)),
+    # two exact figures: the lower middle, a figure somebody gave
+    ([Claim(ClaimKind.KILLED, Count(count=n)) for n in (7, 4)], (4, 4, 7)),
+    ([Claim(ClaimKind.RESPONSIBILITY, None, "TTP")], (None, None, None)),
+])
+def test_fatality_estimates(claims, expected):
+    assert fatality_estimates(claims) == expected
+
+
+def test_event_id_is_stable_and_short():
+    assert event_id_for("dawn-001:0") == event_id_for("dawn-001:0")
+    assert event_id_for("dawn-001:0") != event_id_for("dawn-001:1")
+    assert len(event_id_for("dawn-001:0")) == len("ev-") + 12
+
+
+def test_migrated_schema_matches_the_table_definitions(tmp_path):
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as db:
+        for table in TABLES:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table.name})")]
+            assert columns == [c.name for c in table.columns], table.name
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_file_store_settings_and_reopening_keeps_data(tmp_path):
+    path = tmp_path / "events.db"
+    with open_store(path) as first:
+        first.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()])
+    with open_store(path) as second:
+        assert second.mentions()[0][1] == strike_mention()
+        assert second.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()]) is False
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_store_from_a_newer_borderwatch_is_refused(tmp_path):
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError, match="upgrade borderwatch"):
+        open_store(path)
+
+
+@pytest.mark.parametrize("make_path", [
+    lambda tmp: tmp / "no-such-dir" / "events.db",
+    lambda tmp: tmp,  # a directory, not a database file
+])
+def test_unopenable_store_raises_store_error(tmp_path, make_path):
+    with pytest.raises(StoreError, match="cannot open store"):
+        open_store(make_path(tmp_path))
+
+
+def test_not_a_database_raises_store_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database " * 200)
+    with pytest.raises(StoreError, match="cannot open store"):
+        open_store(path)
