@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from borderwatch.errors import BorderwatchError
 from borderwatch.extract import extract
 from borderwatch.ingest import read_documents
 from borderwatch.model import DocStatus, Document
@@ -95,6 +96,10 @@ def evaluate_files(documents: str | Path, gold: str | Path, theatre: Theatre | N
     with tempfile.TemporaryDirectory(prefix="borderwatch-eval-") as tmp:
         with open_store(Path(tmp) / "evaluate.db") as store:
             ingest_documents(docs, store, theatre)
+            crashed = [(i, e) for i, _, e in store.failures() if e.startswith("extraction failed")]
+            if crashed:  # a bug, not bad input: scoring around it would hide it
+                raise BorderwatchError(f"extraction failed on {len(crashed)} documents, first {crashed[0][0]}: "
+                                       f"{crashed[0][1]}")
             predicted = list(mention_records(store))
     return score(predicted, gold_lines, admin1_location=_admin1_locator(theatre),
                  documents={d.id for d in docs})

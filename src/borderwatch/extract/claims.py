@@ -118,7 +118,25 @@ def find_casualties(text: str, numbers: list[NumberMatch]) -> list[Casualty]:
         casualty = _forward_casualty(text, masked, n) or _backward_casualty(text, n)
         if casualty is not None and not any(c.start < casualty.end and casualty.start < c.end for c in found):
             found.append(casualty)
-    return found
+    return _sum_civilian_breakdowns(found)
+
+
+_CIVILIAN_GROUPS = frozenset({"women", "children", "civilians"})
+
+
+def _sum_civilian_breakdowns(found: list[Casualty]) -> list[Casualty]:
+    """'five women and three children died' is one count of eight civilians, not two claims."""
+    out: list[Casualty] = []
+    for c in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.verb_start == c.verb_start and prev.kind is c.kind
+                and prev.count.count is not None and c.count.count is not None
+                and prev.victim_group in _CIVILIAN_GROUPS and c.victim_group in _CIVILIAN_GROUPS):
+            out[-1] = Casualty(c.kind, Count(count=prev.count.count + c.count.count), prev.start, c.end,
+                               c.verb_start, c.verb_end, prev.victim_start, c.victim_end, "civilians")
+            continue
+        out.append(c)
+    return out
 
 
 def _mask_breakdowns(text: str) -> str:

@@ -50,7 +50,7 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
     (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
     (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
-    (r"strikes?|struck", AIR, 1),
+    (r"strikes?|struck|bombed|pounded|strafed", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
      r"neutrali[sz]ed", GENERIC, 1),
     (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
@@ -186,6 +186,11 @@ def _clause_tail(before: str) -> str:
     for last in CLAUSE_BOUNDARY_RE.finditer(before):
         pass
     return before[last.end():] if last else before
+
+
+def trigger_words(text: str) -> list[tuple[int, int]]:
+    """Where any trigger word stands, filtered or not: the edges of what a live trigger's words can reach."""
+    return [(m.start(), m.end()) for m in _TRIGGER_RE.finditer(text)]
 
 
 def clause_bounds(text: str) -> list[tuple[int, int]]:

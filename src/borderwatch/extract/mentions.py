@@ -33,6 +33,7 @@ from borderwatch.extract.events import (
     clause_bounds,
     find_triggers,
     resolve_event_type,
+    trigger_words,
 )
 from borderwatch.extract.numbers import find_numbers
 from borderwatch.extract.places import PlaceMatch, find_places
@@ -178,14 +179,23 @@ def _paragraph_of(offset: int, starts: list[int]) -> int:
     return lo
 
 
+# "ISLAMABAD/KABUL -", "PESHAWAR, Pakistan (Reuters) -", "RAWALPINDI:": where the reporter filed from.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'-]+(?:[ /][A-Z][A-Z.'-]+)*(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:\s*\([^)]{1,40}\))?"
+    r"\s*(?:[:–—]|-(?=\s))\s*")
+
+
 def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
     text = f.sentence.text
     when = next((d.range.start for d in f.dates if d.range), None) or document.published
-    f.actors = _resolve_group_references(text, theatre.actors.find_actors(text, when))
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    f.actors = _resolve_group_references(text, [a for a in theatre.actors.find_actors(text, when)
+                                                if a.start >= skip])
     # "US attack helicopters" is an actor, not an attack; "Pakistani airstrikes" is both
     f.triggers = [t for t in f.triggers
                   if not any(a.start <= t.start and t.end <= a.end and t.end != a.end for a in f.actors)]
-    f.places = find_places(text, theatre.gazetteer)
+    f.places = [p for p in find_places(text, theatre.gazetteer) if p.start >= skip]
     date_spans = [(d.start, d.end) for d in f.dates]
     numbers = [n for n in find_numbers(text) if not any(s <= n.start < e for s, e in date_spans)]
     f.casualties = find_casualties(text, numbers)
@@ -287,6 +297,8 @@ class _DocumentCoder:
         owned: dict[int, list[PlaceMatch]] = {}
         if not triggers:
             return owned
+        raw = trigger_words(text)
+        metonyms = [(a.start, a.end) for a in f.actors if a.kind == MatchKind.METONYM]
         origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 40):p.start])]
         for p in f.places:
             before = text[max(0, p.start - 40):p.start]
@@ -294,26 +306,37 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
-            if p.place.precision == 4 and not _LOCATIVE_BEFORE.search(before):
-                continue  # "Pakistan responded", "retaliating against Pakistan": the state, not the place
-            owner = self._owner_trigger(p.start, triggers, clauses)
+            as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
+            if as_state and not _LOCATIVE_BEFORE.search(before):
+                continue  # "Pakistan responded", "what Kabul portrayed": the state, not the place
+            owner = self._owner_trigger(p.start, triggers, clauses, raw)
             if owner is not None:
                 owned.setdefault(owner, []).append(p)
         return owned
 
     @staticmethod
-    def _owner_trigger(pos: int, triggers: list[TriggerMatch], clauses: list[tuple[int, int]]) -> int | None:
-        """A place belongs to the nearest trigger of its clause, else to the last trigger before its clause."""
-        clause_of = [next((i for i, (a, b) in enumerate(clauses) if a <= t.start < b), 0) for t in triggers]
-        here = next((i for i, (a, b) in enumerate(clauses) if a <= pos < b), 0)
-        same = [i for i, c in enumerate(clause_of) if c == here]
-        if same:
-            return min(same, key=lambda i: abs(triggers[i].start - pos))
+    def _owner_trigger(pos: int, triggers: list[TriggerMatch], clauses: list[tuple[int, int]],
+                       raw: list[tuple[int, int]]) -> int | None:
+        """A place belongs to the nearest trigger of its clause, else to the last trigger before its clause.
+        A place nearest to a trigger word that was filtered out ("in retaliation for airstrikes in
+        Paktika") belongs to no event of this sentence."""
+        def clause_index(offset: int) -> int:
+            return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
+
+        here = clause_index(pos)
+        live = {t.start for t in triggers}
+        same_raw = [r for r in raw if clause_index(r[0]) == here]
+        if same_raw:
+            nearest = min(same_raw, key=lambda r: abs(r[0] - pos))
+            if nearest[0] not in live:
+                return None
+            return next(i for i, t in enumerate(triggers) if t.start == nearest[0])
+        clause_of = [clause_index(t.start) for t in triggers]
         earlier = [i for i, c in enumerate(clause_of) if c < here]
         if earlier:
             return max(earlier, key=lambda i: (clause_of[i], triggers[i].start))
-        if here == 0 or all(c > here for c in clause_of):
-            return min(range(len(triggers)), key=lambda i: abs(triggers[i].start - pos)) if here == 0 else None
+        if here == 0:
+            return min(range(len(triggers)), key=lambda i: abs(triggers[i].start - pos))
         return None
 
     def _drafts_for(self, f, trigger, clause, actors, victims, places) -> list[_Draft]:
@@ -327,7 +350,7 @@ class _DocumentCoder:
             actor2_match = named[0] if named else None
         date_match = self._date_for(f, trigger, clause)
         date_range = date_match.range if date_match else None
-        clause_text = _cue_scope(text, trigger, clause, f.triggers)
+        clause_text = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
         places = _most_specific(places)
         targets_civilians = self._targets_civilians(f, actor2_match, clause)
         event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians)
@@ -653,11 +676,20 @@ class _Shifted:
         return self.inner.end + 10_000
 
 
-def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], triggers: list[TriggerMatch]) -> str:
-    """The words that can tell how a trigger's act was done: its clause, cut at the triggers around it,
-    and running on through following clauses that have no trigger of their own ("... with heavy weapons")."""
-    start = max([clause[0]] + [t.end for t in triggers if t.end <= trigger.start])
-    end = min([len(text)] + [t.start for t in triggers if t.start >= trigger.end])
+def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: list[tuple[int, int]],
+               clauses: list[tuple[int, int]]) -> str:
+    """The words that can tell how a trigger's act was done: its clause, cut at the trigger words around
+    it, and running on through following clauses with no trigger word of their own ("... with heavy
+    weapons"), so that "in retaliation for airstrikes" does not make an attack an airstrike."""
+    start = max([clause[0]] + [e for s, e in raw if e <= trigger.start])
+    end = clause[1]
+    for a, b in clauses:
+        if a < end:
+            continue
+        if any(a <= s < b for s, _ in raw):
+            break
+        end = b
+    end = min([end] + [s for s, _ in raw if s >= trigger.end])
     return text[start:end]
 
 
