@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -31,12 +32,21 @@ class Theatre:
     actors: ActorDictionary
     gazetteer: Gazetteer
     countries: tuple[str, ...]
+    demonyms: tuple[tuple[str, str], ...]
     forces_of: tuple[tuple[str, str], ...]
     generic_rules: tuple[GenericRule, ...]
 
     def armed_forces(self, actor_id: str | None) -> str | None:
         """The forces that act for a government id ("PAK-GOV" -> "PAK-MIL"); other ids unchanged."""
         return dict(self.forces_of).get(actor_id, actor_id) if actor_id else None
+
+    def country_of_demonym_place(self, text: str) -> str | None:
+        """'in two eastern Afghan provinces', 'on Pakistani soil' -> the country; None when not said."""
+        for word, country in self.demonyms:
+            if re.search(rf"\b{re.escape(word)}\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|cities|"
+                         r"city|towns?|villages?|side|border areas?|airspace|regions?)\b", text):
+                return country
+        return None
 
     def generic_actor(self, generic: str | None, country: str | None, when: date | None) -> str | None:
         """The actor id a generic noun stands for in `country` at `when` ("police", "PK" -> "PAK-POL")."""
@@ -67,6 +77,7 @@ def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
         actors=actors,
         gazetteer=gazetteer,
         countries=tuple(config.get("countries") or ()),
+        demonyms=tuple(sorted((config.get("demonyms") or {}).items())),
         forces_of=tuple(sorted((config.get("forces_of") or {}).items())),
         generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
     )

@@ -44,6 +44,7 @@ _BREAKDOWN = [
     re.compile(r"\s[-–—]\s[^-–—.;]{1,90}?\s[-–—]\s"),
     re.compile(r"\([^()]{0,90}\)"),
     re.compile(r",\s*(?:including|among them|of whom|of which)\s[^,.;]{1,80}(?:,|(?=\s(?:were|was)\b))", re.I),
+    re.compile(r",\s*(?:[\w-]+\s+){1,3}among them\s*,", re.I),
     re.compile(r"\b(?:including|among them)\s(?:[^\s,.;]+\s){0,4}?(?=\d|one|two|three|four|five|six|seven|eight|"
                r"nine|ten)", re.I),
 ]
@@ -108,17 +109,32 @@ class Responsibility:
     actor: ActorMatch
 
 
+_SINGLE_VICTIM = re.compile(
+    r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,3}?(?P<noun>soldier|officer|captain|major|colonel|policeman|"
+    r"constable|civilian|child|boy|girl|woman|man|militant|commander|journalist|worker|guard|official)\s+"
+    r"(?:was|had been|has been|is)\s+(?:reportedly\s+|also\s+)?(?P<verb>killed|martyred|shot dead|injured|"
+    r"wounded|abducted|kidnapped)\b",
+    re.I,
+)
+
+
 def find_casualties(text: str, numbers: list[NumberMatch]) -> list[Casualty]:
     """Counts of killed, injured and captured people in `text` (offsets into `text`)."""
     masked = _mask_breakdowns(text)
     found: list[Casualty] = []
+    for m in _SINGLE_VICTIM.finditer(text):  # "a captain was killed": one, though no number is written
+        if masked[m.start()] == "\x00" or any(n.start <= m.start() < n.end for n in numbers):
+            continue
+        found.append(Casualty(_kind_of(m.group("verb")), Count(count=1), m.start(), m.start("noun"),
+                              m.start("verb"), m.end("verb"), m.start(), m.end("noun"),
+                              _victim_group(m.group("noun"))))
     for n in numbers:
         if n.year_like or masked[n.start] == "\x00":
             continue
         casualty = _forward_casualty(text, masked, n) or _backward_casualty(text, n)
         if casualty is not None and not any(c.start < casualty.end and casualty.start < c.end for c in found):
             found.append(casualty)
-    return _sum_civilian_breakdowns(found)
+    return _sum_civilian_breakdowns(sorted(found, key=lambda c: c.start))
 
 
 _CIVILIAN_GROUPS = frozenset({"women", "children", "civilians"})

@@ -52,7 +52,7 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
     (r"strikes?|struck|bombed|pounded|strafed", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
-     r"neutrali[sz]ed", GENERIC, 1),
+     r"neutrali[sz]ed|targeting(?!\s+(?:of|operations?|strikes?|airstrikes?|killings?)\b)", GENERIC, 1),
     (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
 ]
 
@@ -72,11 +72,13 @@ _FALSE_FRIENDS = re.compile(
 
 # Words in the clause before a trigger that make it a plan, threat, hypothetical or denial.
 _IRREALIS_BEFORE = re.compile(
-    r"\b(?:will|would|could|may|might|should|shall|can|cannot|can't|must|threaten\w*|vow\w*|pledg\w*|"
-    r"warn\w*|plan\w*|intend\w*|prepar\w*|ready|reserves?|want\w*|seek\w*|urg\w*|avoid\w*|prevent\w*|"
-    r"deter\w*|thwart\w*|foil\w*|averted|possible|potential\w*|likely|unlikely|if|unless|whether|"
-    r"evidence|den(?:y|ied|ies)|rejected|refuted|any|future|further|expected|prospect|risk|fears?|"
-    r"threats?|capable|capability|against\s+such|never|not|no)\b",
+    r"\b(?:will|would|could|may|might|should|shall|can|cannot|can't|must|threaten(?:s|ed|ing)?|"
+    r"vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|warn(?:s|ed|ing)?|plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|"
+    r"prepar(?:e|es|ed|ing)|ready|reserves?|wants?|wanted|seek(?:s|ing)?|urg(?:e|es|ed|ing)|"
+    r"avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?|deter(?:s|red|ring)?|thwart(?:s|ed|ing)?|foil(?:s|ed|ing)?|"
+    r"averted|possible|potential|potentially|likely|unlikely|if|unless|whether|evidence|den(?:y|ied|ies)|"
+    r"rejected|refuted|any|future|further|expected|prospect|risk|fears?|feared|threats?|capable|"
+    r"capability|never|not|no)\b",
     re.IGNORECASE,
 )
 _IRREALIS_WINDOW_WORDS = 7
@@ -88,7 +90,8 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:(?!with\b|by\b|using\b|through\b|in\b|on\b)[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
-_INFINITIVE_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_INFINITIVE_BEFORE = re.compile(
+    r"\bto\s+(?:(?:carry\s+out|conduct|launch|stage|mount|undertake|commit)\s+(?:[\w-]+\s+)?)?$", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that|such|its|their|his|her|our|last\s+week's|yesterday's)\s+"
     r"((?:[\w'-]+\s+){0,3})$",
@@ -107,9 +110,13 @@ _COUNT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+_TREND_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:have|has|had)?\s*(?:risen|rose|increased|surged|spiked|declined|fallen|fell|dropped|"
+    r"doubled|tripled|grown|grew|continued|become more)\b", re.IGNORECASE)
+
 # Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
 CLAUSE_BOUNDARY_RE = re.compile(
-    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|\b(?:after|before|when|whereas|while|following|as|"
+    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but|and)\b|\b(?:after|before|when|whereas|while|following|as|"
     r"because|since|until|which|who|that)\b",
     re.IGNORECASE,
 )
@@ -174,6 +181,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if det and not verb:
         between = det.group(1).lower().split()
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
+    if plural and not anaphoric and _TREND_AFTER.match(text, end):
+        return None  # "attacks on security forces have risen": a trend, not an event
     count = _COUNT_BEFORE.search(before)
     if plural and count and not re.search(r"\b(?:the|these|those)\s+$", before[:count.start()]):
         return None  # an aggregate: "506 attacks", "eight such strikes", "a spate of bombings"
@@ -204,8 +213,8 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     if trigger.event_type is not None and trigger.strength == 2:
         if trigger.event_type == BATTLES and trigger.sub_event_type == "Armed clash":
             air = _cue_type(clause)
-            if air in (AIR, SHELLING) and trigger.text.lower() in {"opened fire", "fired on", "fired at"}:
-                return air
+            if air in (AIR, SHELLING) and trigger.text.lower().startswith(("opened fire", "fired", "raid", "assault")):
+                return air  # "helicopters opened fire", "jets raided": fire from the air
         return trigger.event_type, trigger.sub_event_type
     if trigger.event_type == EXPLOSIONS and trigger.sub_event_type == "Air/drone strike":
         # "strike(s)"/"struck": aerial in this theatre unless the clause says bomb, shells or ground troops

@@ -77,7 +77,9 @@ _TALLY = re.compile(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}(?:attacks|incidents|strike
 _ORIGIN_BEFORE = re.compile(
     r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$", re.I)
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|inside|into|within|across|throughout|at|on|near|along)\s+(?:the\s+)?(?:[\w'-]+\s+)?$", re.I)
+    r"\b(?:in|inside|into|within|across|throughout|at|on|near|along|including|such as)\s+(?:the\s+)?"
+    r"(?:(?!what\b|which\b|that\b|whom?\b|its\b|their\b|his\b|her\b)[\w'-]+\s+)?$", re.I)
+_LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 _NOT_A_LOCATION_AFTER = re.compile(r"^(?:-based|-born|-bound|-registered|-made)\b", re.I)
 _PASSIVE_VICTIM = re.compile(
     r"^[^.;,]{0,60}?\b(?:(?:were|was|have been|had been|has been|being)\s+(?:\w+ly\s+|reported\s+)?"
@@ -116,6 +118,7 @@ class _Draft:
     actor2: str | None
     actor2_match: ActorMatch | None
     wave: int
+    country_weak: bool = False                  # guessed from an actor's home, not said by the text
     place_owner: _SentenceFacts | None = None   # the sentence a field came from, when not the trigger's
     actor1_owner: _SentenceFacts | None = None
     actor2_owner: _SentenceFacts | None = None
@@ -253,6 +256,7 @@ class _DocumentCoder:
         role_actors = [a for a in f.actors if id(a) not in claimants]
         clauses = clause_bounds(f.sentence.text)
         places_by_trigger = self._assign_places(f, triggers, clauses)
+        _share_coordinated_places(f.sentence.text, triggers, places_by_trigger)
         homes: dict[int, list[_Draft]] = {}
         for t_index, trigger in enumerate(triggers):
             clause = next(((a, b) for a, b in clauses if a <= trigger.start < b), (0, len(f.sentence.text)))
@@ -297,7 +301,8 @@ class _DocumentCoder:
         owned: dict[int, list[PlaceMatch]] = {}
         if not triggers:
             return owned
-        raw = trigger_words(text)
+        found = {t.start for t in f.triggers}
+        sinks = [(a, b) for a, b in trigger_words(text) if a not in found]  # filtered as plans, references...
         metonyms = [(a.start, a.end) for a in f.actors if a.kind == MatchKind.METONYM]
         origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 40):p.start])]
         for p in f.places:
@@ -309,34 +314,35 @@ class _DocumentCoder:
             as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
             if as_state and not _LOCATIVE_BEFORE.search(before):
                 continue  # "Pakistan responded", "what Kabul portrayed": the state, not the place
-            owner = self._owner_trigger(p.start, triggers, clauses, raw)
+            owner = self._owner_trigger(p.start, triggers, clauses, sinks, text)
             if owner is not None:
                 owned.setdefault(owner, []).append(p)
         return owned
 
     @staticmethod
     def _owner_trigger(pos: int, triggers: list[TriggerMatch], clauses: list[tuple[int, int]],
-                       raw: list[tuple[int, int]]) -> int | None:
-        """A place belongs to the nearest trigger of its clause, else to the last trigger before its clause.
+                       sinks: list[tuple[int, int]], text: str) -> int | None:
+        """A place belongs to the nearest trigger of its clause (preferring one before it), else to the
+        last trigger before its clause; "In Kurram, ... the shelling" gives a leading place to what follows.
         A place nearest to a trigger word that was filtered out ("in retaliation for airstrikes in
         Paktika") belongs to no event of this sentence."""
         def clause_index(offset: int) -> int:
             return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
+        def distance(start: int, end: int) -> float:
+            return pos - end if end <= pos else (start - pos) * 1.5
+
         here = clause_index(pos)
-        live = {t.start for t in triggers}
-        same_raw = [r for r in raw if clause_index(r[0]) == here]
-        if same_raw:
-            nearest = min(same_raw, key=lambda r: abs(r[0] - pos))
-            if nearest[0] not in live:
-                return None
-            return next(i for i, t in enumerate(triggers) if t.start == nearest[0])
+        options = [(distance(t.start, t.end), i) for i, t in enumerate(triggers) if clause_index(t.start) == here]
+        options += [(distance(a, b), None) for a, b in sinks if clause_index(a) == here]
+        if options:
+            return min(options, key=lambda o: o[0])[1]
         clause_of = [clause_index(t.start) for t in triggers]
         earlier = [i for i, c in enumerate(clause_of) if c < here]
         if earlier:
             return max(earlier, key=lambda i: (clause_of[i], triggers[i].start))
-        if here == 0:
-            return min(range(len(triggers)), key=lambda i: abs(triggers[i].start - pos))
+        if here == 0 and _LEADING_LOCATIVE.match(text):
+            return min(range(len(triggers)), key=lambda i: triggers[i].start)
         return None
 
     def _drafts_for(self, f, trigger, clause, actors, victims, places) -> list[_Draft]:
@@ -364,11 +370,17 @@ class _DocumentCoder:
             actor1 = self._resolve(roles.actor1, country, when, armed=True)
             actor2 = self._resolve(actor2_match, country, when, armed=True)
             if country is None:
-                country = self._country_from_actors(actor1, actor2)
+                country = self.theatre.country_of_demonym_place(clause_text)
+            weak = False
+            if country is None:
+                country = self._country_from_actors(None, actor2)  # the target's home: where it was hit
+            if country is None:
+                country = self._country_from_actors(actor1, None)  # the attacker's home: a guess
+                weak = country is not None
                 actor1 = self._resolve(roles.actor1, country, when, armed=True)
                 actor2 = self._resolve(actor2_match, country, when, armed=True)
             d = _Draft(f, trigger, event_type, sub_type, date_range, date_match, f if date_match else None,
-                       place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave)
+                       place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
             d.evidence.append(f.sentence)
             drafts.append(d)
         return drafts
@@ -462,7 +474,7 @@ class _DocumentCoder:
         for m in reversed(self.drafts):
             if not whole_document and m.facts.paragraph != d.facts.paragraph:
                 return None
-            if not _place_compatible(d.place, m.place, d.country, m.country):
+            if not _compatible(d, m):
                 continue
             if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
                 if not (d.trigger.anaphoric and (d.actor1 is None or _symmetric(d.trigger))):
@@ -480,14 +492,17 @@ class _DocumentCoder:
                 continue
             if m.date is not None and d.date is not None and not m.date.overlaps(d.date):
                 continue
-            if not _place_compatible(d.place, m.place, d.country, m.country):
+            if not _compatible(d, m):
                 continue
             if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
                 continue
             placed = d.place is not None and m.place is not None
             same_actor1 = d.actor1 is not None and d.actor1 == m.actor1
             same_target = d.actor1 is None and d.actor2 is not None and d.actor2 == m.actor2
-            if placed or same_actor1 or same_target:
+            same_kind = (d.event_type == EXPLOSIONS and d.place is None and not d.country_weak
+                         and d.country == m.country and d.sub_event_type == m.sub_event_type)
+            # "jets raided Afghan territory": remote strikes in one country that day are the strikes told
+            if placed or same_actor1 or same_target or same_kind:
                 return m  # unknowns agree only when something known is shared
         return None
 
@@ -496,7 +511,7 @@ class _DocumentCoder:
         group = [m for m in self.drafts if m.wave == target.wave]
         new_precise = [d for d in wave if d.place is not None and
                        (target.place is None or d.place.precision < target.place.precision)
-                       and _place_compatible(d.place, target.place, d.country, target.country)]
+                       and _compatible(d, target)]
         if new_precise and len(group) == 1:
             # the earlier event was vaguer ("strikes inside Afghanistan"): the new places replace it
             index = self.drafts.index(target)
@@ -511,7 +526,7 @@ class _DocumentCoder:
             return new_precise
         homes = []
         for m in group:
-            sources = [d for d in wave if _place_compatible(d.place, m.place, d.country, m.country)]
+            sources = [d for d in wave if _compatible(d, m)]
             if not sources:
                 continue
             for d in sources:
@@ -532,7 +547,7 @@ class _DocumentCoder:
             if earlier is None:
                 firsts[clause] = created
                 continue
-            partners = [next((e for e in earlier if _place_compatible(d.place, e.place, d.country, e.country)
+            partners = [next((e for e in earlier if _compatible(d, e)
                               and _same_or_unknown(d.actor1, e.actor1) and _same_or_unknown(d.actor2, e.actor2)),
                              None) for d in created]
             if any(p is None for p in partners):
@@ -676,6 +691,18 @@ class _Shifted:
         return self.inner.end + 10_000
 
 
+_COORDINATED = re.compile(r"^\s*(?:,\s*)?(?:and|or|as well as)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _share_coordinated_places(text: str, triggers: list[TriggerMatch], owned: dict[int, list[PlaceMatch]]) -> None:
+    """'launched rocket attacks and ground strikes into the Tirah Valley': both acts happened there."""
+    for i in range(len(triggers) - 1):
+        a, b = triggers[i], triggers[i + 1]
+        if _COORDINATED.match(text[a.end:b.start]):
+            shared = owned.get(i, []) + [p for p in owned.get(i + 1, []) if p not in owned.get(i, [])]
+            owned[i], owned[i + 1] = list(shared), list(shared)
+
+
 def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: list[tuple[int, int]],
                clauses: list[tuple[int, int]]) -> str:
     """The words that can tell how a trigger's act was done: its clause, cut at the trigger words around
@@ -708,9 +735,11 @@ def _fill(target: _Draft, source: _Draft) -> None:
             target.actor2, target.actor2_match = source.actor2, source.actor2_match
             target.actor2_owner = source.facts
     if source.place is not None and (target.place is None or source.place.precision < target.place.precision) \
-            and _place_compatible(source.place, target.place, source.country, target.country):
+            and _compatible(source, target):
         target.place, target.place_match, target.country = source.place, source.place_match, source.place.country
-        target.place_owner = source.facts
+        target.place_owner, target.country_weak = source.facts, False
+    elif target.country_weak and not source.country_weak and source.country:
+        target.country, target.country_weak = source.country, False
     if target.date is None or (source.date_match is not None and source.date is not None
                                and source.date.precision.rank < target.date.precision.rank
                                and source.date.overlaps(target.date)):
@@ -761,6 +790,12 @@ def _place_compatible(a: Place | None, b: Place | None, country_a: str | None, c
     if a is None or b is None:
         return True
     return a.id == b.id or _contains(a, b) or _contains(b, a)
+
+
+def _compatible(a: _Draft, b: _Draft) -> bool:
+    """Places that can be one place; a country guessed from an actor's home constrains nothing."""
+    return _place_compatible(a.place, b.place, None if a.country_weak else a.country,
+                             None if b.country_weak else b.country)
 
 
 def _same_or_unknown(a: str | None, b: str | None) -> bool:

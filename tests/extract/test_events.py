@@ -1,0 +1,141 @@
+"""Event triggers: which words in real news phrasing say a violent act happened, and its ACLED type."""
+
+from __future__ import annotations
+
+import pytest
+
+from borderwatch.extract.events import TriggerMatch, clause_bounds, find_triggers, resolve_event_type
+from borderwatch.model import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
+
+AIR = (EXPLOSIONS, "Air/drone strike")
+SHELLING = (EXPLOSIONS, "Shelling/artillery/missile attack")
+SUICIDE = (EXPLOSIONS, "Suicide bomb")
+IED = (EXPLOSIONS, "Remote explosive/landmine/IED")
+GRENADE = (EXPLOSIONS, "Grenade")
+CLASH = (BATTLES, "Armed clash")
+ABDUCTION = (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance")
+CIVILIAN_ATTACK = (VIOLENCE_AGAINST_CIVILIANS, "Attack")
+
+
+def typed(sentence: str) -> list[tuple[str, tuple[str, str]]]:
+    """(trigger words, resolved ACLED type) of every live trigger, typed from the whole sentence."""
+    return [(t.text, resolve_event_type(t, sentence, False)) for t in find_triggers(sentence)]
+
+
+@pytest.mark.parametrize(("sentence", "words", "kind"), [
+    ("Pakistani airstrikes hit suspected militant hideouts in Khost province overnight.", "airstrikes", AIR),
+    ("Pakistani air strikes on Sunday targeted hideouts in Paktika.", "air strikes", AIR),
+    ("A US drone strike killed four militants in North Waziristan.", "drone strike", AIR),
+    ("Afghan forces resumed shelling of border villages near Chaman.", "shelling", SHELLING),
+    ("Mortar shells fired from across the border landed in Kunar's Dangam district.", "Mortar shells", SHELLING),
+    ("A suicide bombing at a mosque in Peshawar killed 59 people.", "suicide bombing", SUICIDE),
+    ("Three soldiers were injured when a roadside bomb exploded in Bajaur.", "roadside bomb", IED),
+    ("An IED planted near a checkpost went off in Kurram.", "IED", IED),
+    ("Heavy clashes erupted at the Torkham crossing on Sunday.", "clashes", CLASH),
+    ("Border forces of the two countries exchanged fire near Angoor Adda.", "exchanged fire", CLASH),
+    ("An exchange of fire between the two sides lasted several hours.", "exchange of fire", CLASH),
+    ("Pakistani forces and Afghan Taliban fighters traded fire at Chaman.", "traded fire", CLASH),
+    ("Militants ambushed a convoy in Orakzai district.", "ambushed", CLASH),
+    ("Militants stormed a military base in Zhob before dawn.", "stormed", CLASH),
+    ("Gunmen abducted two engineers in Dera Ismail Khan.", "abducted", ABDUCTION),
+    ("Gunmen kidnapped a polio worker in Bannu on Monday.", "kidnapped", ABDUCTION),
+    ("A grenade attack on a police station in Quetta injured five.", "grenade attack", GRENADE),
+    ("A suicide bomber attacked a police truck in Quetta.", "suicide bomber attacked", SUICIDE),
+])
+def test_named_acts_are_triggers_of_their_type(sentence, words, kind):
+    assert (words, kind) in typed(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a generic verb takes its type from the clause: jets, a bomb, artillery, a suicide bomber
+    ("Pakistani jets struck TTP hideouts in Paktika.", AIR),
+    ("Militants attacked the convoy with a roadside bomb.", IED),
+    ("Gunmen on motorcycles attacked the checkpost with hand grenades.", GRENADE),
+    ("Afghan forces attacked Pakistani posts with artillery and mortars.", SHELLING),
+])
+def test_generic_triggers_are_typed_from_their_clause(sentence, kind):
+    found = find_triggers(sentence)
+    generic = [t for t in found if t.strength == 1]
+    assert generic, found
+    assert resolve_event_type(generic[0], sentence, False) == kind
+
+
+def test_generic_attack_on_civilians_is_violence_against_civilians():
+    sentence = "Gunmen attacked a wedding party in Kurram."
+    attack = next(t for t in find_triggers(sentence) if t.text == "attacked")
+    assert resolve_event_type(attack, sentence, civilian_target=True) == CIVILIAN_ATTACK
+
+
+def test_a_named_act_keeps_its_own_type_whatever_the_clause_says():
+    sentence = "Troops clashed with militants after jets bombed the area."
+    clash = next(t for t in find_triggers(sentence) if t.text == "clashed")
+    assert resolve_event_type(clash, sentence, civilian_target=True) == CLASH
+
+
+@pytest.mark.parametrize("sentence", [
+    # plans, threats and orders
+    "Pakistan will strike terrorists wherever they are, the minister said.",
+    "The Taliban threatened to attack Pakistani posts along the Durand Line.",
+    "Troops were ordered to attack the compound at dawn.",
+    "Islamabad could strike TTP hideouts inside Afghanistan, officials warned.",
+    # a reference back to an earlier event
+    "Kabul vowed revenge for the airstrikes.",
+    # aggregates and tallies
+    "There were 506 attacks in 2022, the report said.",
+    "Officials said eight such strikes had been carried out this year.",
+    # not violence at all
+    "The prisoners went on a hunger strike.",
+    "The former governor died of a heart attack.",
+    "The army deployed attack helicopters to the border.",
+    "Traders observed a shutter-down strike in Chaman.",
+])
+def test_non_events_give_no_trigger(sentence):
+    assert find_triggers(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "live", "referred"), [
+    ("The raid came in retaliation for the attack on the convoy.", "raid", "attack"),
+    ("Pakistan said the raids were in retaliation for the attack on its convoy.", "raids", "attack"),
+    ("The strikes came in response to the attack on the convoy.", "strikes", "attack"),
+])
+def test_an_event_named_as_the_cause_of_another_is_not_a_trigger(sentence, live, referred):
+    words = [t.text for t in find_triggers(sentence)]
+    assert live in words
+    assert referred not in words
+
+
+@pytest.mark.parametrize(("sentence", "words"), [
+    ("The attack on the convoy was claimed by the TTP.", "attack"),
+    ("These airstrikes were the second in a week.", "airstrikes"),
+])
+def test_a_trigger_after_a_determiner_refers_back(sentence, words):
+    trigger = next(t for t in find_triggers(sentence) if t.text == words)
+    assert trigger.anaphoric
+
+
+@pytest.mark.parametrize(("sentence", "words", "verb"), [
+    ("Militants attacked a checkpost.", "attacked", True),
+    ("Security forces stormed the compound.", "stormed", True),
+    ("A drone strike hit the house.", "drone strike", False),
+    ("An IED exploded near the convoy.", "IED", False),
+    ("A roadside bomb exploded near the convoy.", "roadside bomb", False),
+])
+def test_verbs_and_nouns_are_told_apart(sentence, words, verb):
+    trigger = next(t for t in find_triggers(sentence) if t.text == words)
+    assert trigger.verb is verb
+
+
+def test_trigger_offsets_point_at_the_words():
+    sentence = "On Monday, a suicide bombing and a roadside bomb hit Bannu."
+    for t in find_triggers(sentence):
+        assert isinstance(t, TriggerMatch)
+        assert sentence[t.start:t.end] == t.text
+
+
+def test_clause_bounds_cover_the_sentence_and_split_at_subordinate_clauses():
+    sentence = "Seven soldiers were martyred when militants ambushed a convoy; the ISPR said."
+    bounds = clause_bounds(sentence)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(sentence)
+    assert all(a < b for a, b in bounds)
+    assert len(bounds) == 3
+    assert sentence[bounds[1][0]:].startswith("when")
