@@ -7,6 +7,7 @@ tests that need a specific coding assert it themselves.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -90,3 +91,34 @@ def article_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     write_articles(folder, GOOD_ARTICLES)
     return folder
+
+
+# -- a tiny gold set (GOLD_FORMAT.md) over two of the articles -------------------------------------------
+
+def write_gold_set(folder: Path, gold_lines: list[dict]) -> tuple[Path, Path]:
+    """documents.jsonl (the Khost and ambush reports, without front matter) and gold.jsonl in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = [
+        {"id": "khost", "title": "Khost strikes", "published": "2024-03-18",
+         "text": KHOST_ARTICLE.split("\n\n", 1)[1]},
+        {"id": "ambush", "title": "North Waziristan ambush", "published": "2023-07-02",
+         "text": AMBUSH_ARTICLE.split("\n\n", 1)[1]},
+    ]
+    docs_path, gold_path = folder / "documents.jsonl", folder / "gold.jsonl"
+    docs_path.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
+    gold_path.write_text("".join(json.dumps(g) + "\n" for g in gold_lines), encoding="utf-8")
+    return docs_path, gold_path
+
+
+KHOST_GOLD = {
+    "doc": "khost", "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+    "date": "2024-03-18", "date_precision": "day", "country": "AF", "admin1": "Khost", "admin2": "Spera",
+    "location": "Spera", "actor1": "PAK-MIL", "actor2": "HGB",
+    "fatalities": [{"count": 8, "claimed_by": "AFG-TALIBAN"}], "incident": "2024-03-18-khost",
+}
+AMBUSH_GOLD = {
+    "doc": "ambush", "event_type": "Battles", "sub_event_type": "Armed clash", "date": "2023-07-01",
+    "date_precision": "day", "country": "PK", "admin1": "Khyber Pakhtunkhwa", "admin2": "North Waziristan",
+    "location": None, "actor1": None, "actor2": "PAK-MIL",
+    "fatalities": [{"count": 7, "claimed_by": "PAK-MIL"}], "incident": "2023-07-01-nw-ambush",
+}

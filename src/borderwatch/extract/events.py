@@ -50,7 +50,8 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
     (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
     (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
-    (r"strikes?|struck|bombed|pounded|strafed", AIR, 1),
+    (r"strikes?|struck|bombed|pounded|strafed|hit(?=\s+(?:\w+\s+)?(?:targets?|hideouts?|positions?|camps?|"
+     r"posts?|compounds?|homes?|houses?|villages?|bases?))", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
      r"neutrali[sz]ed|targeting(?!\s+(?:of|operations?|strikes?|airstrikes?|killings?)\b)", GENERIC, 1),
     (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
@@ -114,9 +115,13 @@ _TREND_AFTER = re.compile(
     r"[^.;]{0,80}?\b(?:have|has|had)?\s*(?:risen|rose|increased|surged|spiked|declined|fallen|fell|dropped|"
     r"doubled|tripled|grown|grew|continued|become more)\b", re.IGNORECASE)
 
+# "the death toll from Pakistani air raids ... has risen to 47": the toll rises, the raids are one event
+_TOLL_BEFORE = re.compile(r"\b(?:toll|number of (?:people |those )?(?:killed|dead|deaths|casualties|victims))\s+"
+                          r"(?:from|in|of)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+
 # Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
 CLAUSE_BOUNDARY_RE = re.compile(
-    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but|and)\b|\b(?:after|before|when|whereas|while|following|as|"
+    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|,\s+and\b(?=\s+(?:[\w'-]+\s+){0,3}?\w+ed\b)|\b(?:after|before|when|whereas|while|following|as|"
     r"because|since|until|which|who|that)\b",
     re.IGNORECASE,
 )
@@ -167,7 +172,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     clause_before = _clause_tail(before)
     lower = phrase.lower()
     first = lower.split()[0]
-    verb = first.endswith(("ed", "ing")) or first in _IRREGULAR_VERBS
+    acronym = phrase.split()[0].isupper()  # "IED" ends in "ed" but is no verb
+    verb = not acronym and (first.endswith(("ed", "ing")) or first in _IRREGULAR_VERBS)
     if verb and first.endswith("ing") and re.match(r"\s+of\b", text[end:end + 4]):
         verb = False  # "the killing of", "the shelling of": a noun
     plural = not verb and lower.endswith("s") and not lower.endswith(("ss", "ous"))
@@ -181,7 +187,7 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if det and not verb:
         between = det.group(1).lower().split()
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
-    if plural and not anaphoric and _TREND_AFTER.match(text, end):
+    if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
     count = _COUNT_BEFORE.search(before)
     if plural and count and not re.search(r"\b(?:the|these|those)\s+$", before[:count.start()]):

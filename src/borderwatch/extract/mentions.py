@@ -70,9 +70,10 @@ _CASUALTY_VERBS = frozenset({"killed", "killing", "martyred", "shot dead", "gunn
                              "assassinated"})
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|prior to|before|until|till|as early as|as recently as|by|ahead of|through|throughout)\s+"
-    r"(?:the\s+)?(?:end of\s+|early\s+|mid-?\s*|late\s+)?$",
+    r"(?:the\s+)?(?:end of\s+|early\s+|mid-?\s*|late\s+)?$"
+    r"|\b(?:rose|risen|climbed|reached|jumped|stood|stands|increased)\s+(?:to|at)\s+[\d,]+\s+(?:on\s+)?$",
     re.I,
-)
+)  # "since 2022", "prior to March 18", "the toll rose to 100 on Tuesday": not when the event happened
 _TALLY = re.compile(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
 _ORIGIN_BEFORE = re.compile(
     r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$", re.I)
@@ -194,7 +195,7 @@ def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> No
     dateline = _DATELINE.match(text)
     skip = dateline.end() if dateline else 0
     f.actors = _resolve_group_references(text, [a for a in theatre.actors.find_actors(text, when)
-                                                if a.start >= skip])
+                                                if a.start >= skip], theatre)
     # "US attack helicopters" is an actor, not an attack; "Pakistani airstrikes" is both
     f.triggers = [t for t in f.triggers
                   if not any(a.start <= t.start and t.end <= a.end and t.end != a.end for a in f.actors)]
@@ -209,16 +210,32 @@ def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> No
 _GROUP_REFERENCE = re.compile(r"\b(?:group|outfit|organi[sz]ation|network|faction)\b", re.I)
 
 
-def _resolve_group_references(text: str, actors: list[ActorMatch]) -> list[ActorMatch]:
-    """'after the terror group attacked': the group is the armed group named last before it."""
+def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Theatre) -> list[ActorMatch]:
+    """'after the terror group attacked': the group is the armed group named last before it.
+    'Afghanistan's defence ministry said its forces ...': its forces are Afghanistan's."""
     out: list[ActorMatch] = []
     for a in actors:
         if a.kind == MatchKind.GENERIC and _GROUP_REFERENCE.search(a.text):
             named = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.generic is None]
             if named:
                 a = ActorMatch(a.start, a.end, a.text, named[-1].actor_id, MatchKind.NAME)
+        elif a.kind == MatchKind.GENERIC and a.country is None and _POSSESSIVE_BEFORE.search(text[:a.start]):
+            owners = [_home(b, theatre) for b in out if _home(b, theatre)]
+            if owners:
+                a = ActorMatch(a.start, a.end, a.text, None, MatchKind.GENERIC, a.generic, owners[-1])
         out.append(a)
     return out
+
+
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|[a-z-]+\s+)?$", re.I)
+
+
+def _home(actor: ActorMatch, theatre: Theatre) -> str | None:
+    if actor.country:
+        return actor.country
+    if actor.actor_id and actor.actor_id in theatre.actors:
+        return theatre.actors.get(actor.actor_id).country
+    return None
 
 
 def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[DateRange | None, bool]:
@@ -231,6 +248,8 @@ def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[Da
         for d in f.dates:
             r = d.range
             if r is None or r.precision.rank > Precision.MONTH.rank:
+                continue
+            if _NOT_EVENT_DATE.search(f.sentence.text[max(0, d.start - 30):d.start]):
                 continue
             if r.start <= published and r.end >= published - timedelta(days=STORY_WINDOW_DAYS):
                 return r, True
@@ -317,6 +336,11 @@ class _DocumentCoder:
             owner = self._owner_trigger(p.start, triggers, clauses, sinks, text)
             if owner is not None:
                 owned.setdefault(owner, []).append(p)
+        for i, places in owned.items():  # places of the trigger's own clause win over those of others
+            home = next((c for c in clauses if c[0] <= triggers[i].start < c[1]), None)
+            own = [p for p in places if home and home[0] <= p.start < home[1]]
+            if own:
+                owned[i] = own
         return owned
 
     @staticmethod

@@ -31,6 +31,9 @@ _GOVERNED_BEFORE = re.compile(
     re.I,
 )
 _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|later|subsequently)\s+$", re.I)
+# "attacked two Pakistani military checkposts": at most two words between a verb and its object
+_DIRECT_OBJECT_GAP = re.compile(
+    r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b)[\w'-]+\s+){0,2}")
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
 _TARGETS_OF = re.compile(r"\btargets?\W*\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
 _POSSESSIVE_OR_ADJ_GAP = re.compile(r"^(?:'s|')?\s*(?:[a-z][\w-]*\s+){0,2}$")
@@ -85,7 +88,7 @@ def _find_actor2(text: str, trigger: TriggerMatch, actors: list[ActorMatch],
         lead = text[trigger.end:a.start]
         if len(lead) > 60:
             break
-        if _TARGET_PREP_BEFORE.search(lead) or (trigger.verb and re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", lead)):
+        if _TARGET_PREP_BEFORE.search(lead) or (trigger.verb and _DIRECT_OBJECT_GAP.fullmatch(lead)):
             if not _same_side(a, actor1):
                 return a
     for a in actors:

@@ -1,0 +1,191 @@
+"""`borderwatch.extract`: short realistic reports → mentions with type, date, place, actors and claims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import borderwatch as bw
+from borderwatch.model import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS, ClaimKind, DocStatus, Document, Precision
+
+AIR = (EXPLOSIONS, "Air/drone strike")
+SUICIDE = (EXPLOSIONS, "Suicide bomb")
+IED = (EXPLOSIONS, "Remote explosive/landmine/IED")
+CLASH = (BATTLES, "Armed clash")
+ABDUCTION = (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance")
+
+
+def extract(text: str, published: date | None) -> list[bw.Mention]:
+    return bw.extract(Document(id="doc-1", text=text, published=published))
+
+
+# (report, publication date, type, date, country, admin1, actor1 or None when not asserted,
+#  fatality/injury claims as (kind, count, claimant))
+REPORTS = [
+    pytest.param(
+        "ISLAMABAD: Pakistani jets struck hideouts of the Tehreek-e-Taliban Pakistan in Barmal district of "
+        "Afghanistan's Paktika province on Monday night, security officials said.\n\n"
+        "Taliban spokesman Zabihullah Mujahid said 46 people were killed in the strikes.",
+        date(2024, 12, 25), AIR, "2024-12-23", "AF", "Paktika", "PAK-MIL",
+        [(ClaimKind.KILLED, 46, "AFG-TALIBAN")], id="air strike in Paktika, toll from the Taliban"),
+    pytest.param(
+        "PESHAWAR: Seven soldiers were martyred when militants ambushed a security convoy in North Waziristan "
+        "on Saturday, the ISPR said.",
+        date(2023, 7, 2), CLASH, "2023-07-01", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 7, "PAK-MIL")], id="ambush, toll from the ISPR"),
+    pytest.param(
+        "Afghan Taliban forces and Pakistani troops exchanged fire at the Torkham border crossing on Sunday, "
+        "officials said. Two Pakistani soldiers were injured, according to the ISPR.",
+        date(2023, 9, 7), CLASH, "2023-09-03", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.INJURED, 2, "PAK-MIL")], id="border clash, injuries in the next sentence"),
+    pytest.param(
+        "Three policemen were killed when a roadside bomb exploded in Dera Ismail Khan on Thursday.",
+        date(2024, 1, 15), IED, "2024-01-11", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 3, None)], id="roadside bomb, no source given"),
+    pytest.param(
+        "A roadside bomb exploded in Dera Ismail Khan last Thursday, killing three policemen, police said.",
+        date(2024, 1, 15), IED, "2024-01-11", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 3, "PAK-POL")], id="roadside bomb, killing clause"),
+    pytest.param(
+        "Gunmen abducted two engineers in Dera Ismail Khan on Monday, police said.",
+        date(2024, 1, 15), ABDUCTION, "2024-01-15", "PK", "Khyber Pakhtunkhwa", None, [],
+        id="abduction"),
+    pytest.param(
+        "At least 12 people were killed when a suicide bomber struck a police truck in Quetta on Wednesday, "
+        "officials said.",
+        date(2023, 2, 3), SUICIDE, "2023-02-01", "PK", "Balochistan", None,
+        [(ClaimKind.KILLED, 12, "PAK-GOV")], id="suicide bombing in Quetta"),
+    # ordinary phrasings where the place follows the casualty verb
+    pytest.param(
+        "A roadside bomb killed three policemen in Dera Ismail Khan last Thursday, police said.",
+        date(2024, 1, 15), IED, "2024-01-11", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 3, "PAK-POL")], id="roadside bomb killed N in PLACE"),
+    pytest.param(
+        "Militants attacked a police station in Bannu on Tuesday night, killing two policemen, officials said.",
+        date(2024, 1, 15), CLASH, "2024-01-09", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 2, "PAK-GOV")], id="attack in PLACE, killing N"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "kind", "day", "country", "admin1", "actor1", "claims"), REPORTS)
+def test_short_reports_are_coded(text, published, kind, day, country, admin1, actor1, claims):
+    mentions = extract(text, published)
+    assert len(mentions) == 1, [(m.event_type, m.place) for m in mentions]
+    m = mentions[0]
+    assert (m.event_type, m.sub_event_type) == kind
+    assert m.date is not None and m.date.iso() == day and m.date.precision is Precision.DAY
+    assert m.country == country
+    assert m.place is not None and m.place.admin1 == admin1
+    if actor1 is not None:
+        assert m.actor1 == actor1
+    got = [(c.kind, c.count.low, c.claimant) for c in m.claims
+           if c.kind in (ClaimKind.KILLED, ClaimKind.INJURED) and c.count is not None]
+    assert got == claims
+
+
+@pytest.mark.parametrize("text", [
+    "KABUL: The Taliban warned Pakistan that any further airstrikes would have consequences. Islamabad said "
+    "it reserves the right to strike terrorists wherever they are.",
+    "The TTP threatened to attack government installations across Khyber Pakhtunkhwa, a statement said.",
+    "There were 506 attacks in Pakistan in 2022, in which 601 people were killed, the report said.",
+    "The prisoners in Peshawar central jail went on a hunger strike on Monday.",
+])
+def test_reports_of_threats_statements_and_tallies_give_no_mentions(text):
+    assert extract(text, date(2024, 3, 19)) == []
+
+
+YESTERDAY_REPORT = "Security forces clashed with militants in Bajaur yesterday, killing four of them, police said."
+
+
+def test_yesterday_without_a_publication_date_gives_no_dated_event():
+    assert all(m.date is None for m in extract(YESTERDAY_REPORT, None))
+
+
+def test_yesterday_is_the_day_before_publication():
+    (m,) = extract(YESTERDAY_REPORT, date(2023, 5, 10))
+    assert m.date.iso() == "2023-05-09" and m.date.precision is Precision.DAY
+    assert (m.event_type, m.sub_event_type) == CLASH
+    assert [(c.kind, c.count.count) for c in m.fatalities] == [(ClaimKind.KILLED, 4)]
+
+
+@pytest.mark.parametrize(("phrase", "published", "day"), [
+    ("on Saturday", date(2023, 7, 2), "2023-07-01"),      # a Sunday paper, Saturday's ambush
+    ("on Friday", date(2024, 1, 15), "2024-01-12"),
+    ("on Monday", date(2024, 1, 15), "2024-01-15"),       # the day itself
+    ("last Thursday", date(2024, 1, 15), "2024-01-11"),
+])
+def test_relative_dates_count_from_publication(phrase, published, day):
+    text = (f"Pakistani forces and Afghan Taliban fighters exchanged fire at the Chaman border crossing "
+            f"{phrase}, officials said.")
+    (m,) = extract(text, published)
+    assert m.date.iso() == day
+
+
+def test_the_same_report_published_a_year_later_moves_with_it():
+    text = "Pakistani forces and Afghan Taliban fighters exchanged fire at Chaman on Friday, officials said."
+    (early,) = extract(text, date(2024, 1, 15))
+    (late,) = extract(text, date(2025, 1, 15))
+    assert early.date.start.year == 2024 and late.date.start.year == 2025
+
+
+def test_an_explicit_date_wins_over_publication():
+    text = "A US drone strike in Kabul on July 31, 2022, killed al-Qaeda leader Ayman al-Zawahiri."
+    mentions = extract(text, date(2022, 8, 2))
+    assert [m.date.iso() for m in mentions if m.date] == ["2022-07-31"]
+
+
+PROVENANCE_REPORTS = [text for text, *_ in (p.values for p in REPORTS)]
+
+
+@pytest.mark.parametrize("text", PROVENANCE_REPORTS[:7])
+def test_every_span_points_at_its_words_in_the_document(text):
+    document = Document(id="doc-1", text=text, published=date(2024, 1, 15))
+    mentions = bw.extract(document)
+    assert mentions
+    for m in mentions:
+        spans = list(m.spans) + [s for c in m.claims for s in c.spans]
+        assert {s.field for s in spans} >= {"event_type", "evidence"}
+        for s in spans:
+            assert document.text[s.start:s.end] == s.text, s
+        for sentence in m.evidence:
+            assert document.text[sentence.start:sentence.end] == sentence.text
+
+
+# Padding before and between the sentences moves every offset: spans must follow the text.
+_PADDING = st.text(alphabet=st.sampled_from(" \n"), max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lead=_PADDING, gap=_PADDING, report=st.sampled_from(PROVENANCE_REPORTS[:7]))
+def test_span_offsets_survive_any_leading_and_inner_whitespace(lead, gap, report):
+    text = lead + report.replace(". ", "." + gap + " ", 1)
+    document = Document(id="doc-1", text=text, published=date(2024, 1, 15))
+    for m in bw.extract(document):
+        for s in list(m.spans) + [s for c in m.claims for s in c.spans]:
+            assert text[s.start:s.end] == s.text
+
+
+def test_extraction_is_pure():
+    text = PROVENANCE_REPORTS[0]
+    document = Document(id="doc-1", text=text, published=date(2024, 12, 25))
+    first, second = bw.extract(document), bw.extract(document)
+    assert first == second
+    assert document.text == text and document.published == date(2024, 12, 25)
+
+
+def test_mention_ids_are_the_document_id_and_an_ordinal():
+    text = ("Pakistani jets struck hideouts in Khost province on Monday. Separately, Afghan Taliban forces "
+            "and Pakistani troops exchanged fire at the Torkham border crossing on Tuesday, officials said.")
+    mentions = extract(text, date(2024, 3, 20))
+    assert [m.id for m in mentions] == [f"doc-1:{i}" for i in range(len(mentions))]
+    assert len(mentions) == 2
+
+
+def test_a_failed_or_empty_document_gives_no_mentions():
+    failed = Document(id="f", text="Pakistani jets struck Khost on Monday.", published=date(2024, 3, 18),
+                      status=DocStatus.FAILED, error="binary content")
+    assert bw.extract(failed) == []
+    assert bw.extract(Document(id="e", text="   \n", published=date(2024, 3, 18))) == []

@@ -1,0 +1,228 @@
+"""The `borderwatch` command, run in-process with typer's CliRunner against a store in tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import AMBUSH_GOLD, KHOST_GOLD, write_articles, write_gold_set
+from typer.testing import CliRunner
+
+from borderwatch.cli import app
+from borderwatch.export import ACLED_COLUMNS, CSV_COLUMNS, MENTION_KEYS
+from borderwatch.store import open_store
+
+# Wide enough that rich never folds an event id or the summary line.
+WIDE = {"COLUMNS": "250"}
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, list(args), env={**WIDE, **(env or {})}, prog_name="borderwatch")
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture
+def db(article_folder: Path, store_path: Path) -> Path:
+    """A store holding the three articles, ingested through the command itself."""
+    result = run("ingest", str(article_folder), "--db", str(store_path))
+    assert result.exit_code == 0, result.output
+    return store_path
+
+
+def event_ids(db: Path, **filters) -> list[str]:
+    with open_store(db) as store:
+        return [e.id for e in store.events(**filters)]
+
+
+# -- ingest ------------------------------------------------------------------------------------------------
+
+def test_ingest_prints_a_one_line_summary(article_folder, store_path):
+    result = run("ingest", str(article_folder), "--db", str(store_path))
+    assert result.exit_code == 0
+    line = one_line(result.output)
+    assert line.startswith("3 documents read, 3 added, 0 already stored, 0 failed, 3 mentions")
+    assert line.endswith("store now holds 3 documents, 3 events")
+
+
+def test_ingest_reports_failures_and_a_rerun_adds_nothing(tmp_path, article_folder, store_path):
+    write_articles(article_folder, {"scan.txt": b"\x00\x01binary\x00", "empty.txt": b""})
+    first = one_line(run("ingest", str(article_folder), "--db", str(store_path)).output)
+    second = run("ingest", str(article_folder), "--db", str(store_path))
+    assert "5 documents read, 3 added" in first and "2 failed (" in first
+    assert "empty file" in first and "binary content" in first
+    assert second.exit_code == 0
+    assert one_line(second.output).startswith("5 documents read, 0 added, 3 already stored")
+    assert one_line(second.output).endswith("store now holds 5 documents, 3 events")
+
+
+# -- events ------------------------------------------------------------------------------------------------
+
+def test_events_lists_every_event(db):
+    result = run("events", "--db", str(db))
+    assert result.exit_code == 0
+    assert "3 events" in result.output
+    for event_id in event_ids(db):
+        assert event_id in result.output
+
+
+@pytest.mark.parametrize(("options", "filters"), [
+    (["--country", "AF"], {"country": "AF"}),
+    (["--country", "PK"], {"country": "PK"}),
+    (["--actor", "PAK-MIL"], {"actor": "PAK-MIL"}),
+    (["--since", "2024-01-01"], {"since": "2024-01-01"}),
+    (["--until", "2023-08-01"], {"until": "2023-08-01"}),
+    (["--type", "Battles"], {"event_type": "Battles"}),
+    (["--limit", "1"], {"limit": 1}),
+])
+def test_events_filters(db, options, filters):
+    from datetime import date
+
+    typed = {k: date.fromisoformat(v) if k in ("since", "until") else v for k, v in filters.items()}
+    expected = event_ids(db, **typed)
+    everything = set(event_ids(db))
+    result = run("events", "--db", str(db), *options)
+    assert result.exit_code == 0
+    assert f"{len(expected)} events" in result.output
+    assert 0 < len(expected) < len(everything)
+    for event_id in everything:
+        assert (event_id in result.output) is (event_id in expected)
+
+
+# -- show --------------------------------------------------------------------------------------------------
+
+def test_show_prints_the_fields_and_the_sentences_behind_them(db):
+    with open_store(db) as store:
+        (event,) = store.events(country="AF")
+    result = run("show", event.id, "--db", str(db))
+    assert result.exit_code == 0
+    assert event.id in result.output
+    assert "Explosions/Remote violence / Air/drone strike" in result.output
+    assert "date 2024-03-18" in result.output
+    assert "claim: killed {'count': 8} by AFG-TALIBAN" in result.output
+    assert "Pakistani jets struck suspected hideouts" in result.output
+    assert "event_type" in result.output and "“struck”" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["show", "ev-000000000000"], "no event 'ev-000000000000'"),
+    (["events", "--since", "2024-13-01"], "not a date: '2024-13-01'"),
+    (["events", "--until", "last week"], "not a date: 'last week'"),
+    (["export", "--format", "xml"], "unknown format 'xml'"),
+])
+def test_bad_input_gives_a_clean_error_and_exit_code_2(db, args, message):
+    result = run(*args, "--db", str(db))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error:")
+
+
+# -- export ------------------------------------------------------------------------------------------------
+
+def test_export_csv_has_acled_columns(db):
+    result = run("export", "--db", str(db), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 3
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert {"event_id_cnty", "event_date", "event_type", "actor1", "admin1", "fatalities"} <= set(ACLED_COLUMNS)
+    (afghan,) = [r for r in rows if r["country"] == "Afghanistan"]
+    assert afghan["event_date"] == "2024-03-18"
+    assert afghan["sub_event_type"] == "Air/drone strike"
+    assert afghan["admin1"] == "Khost"
+    assert afghan["fatalities"] == "8"
+    assert afghan["actor1"] and afghan["actor1"] != "PAK-MIL"  # the actor's name, its id is in bw_actor1_id
+    assert afghan["bw_actor1_id"] == "PAK-MIL"
+
+
+def test_export_jsonl_is_one_event_per_line(db):
+    result = run("export", "--db", str(db), "--format", "jsonl")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    assert sorted(r["id"] for r in records) == sorted(event_ids(db))
+
+
+def test_export_geojson_is_a_feature_collection_of_points(db):
+    result = run("export", "--db", str(db), "--format", "geojson")
+    assert result.exit_code == 0
+    collection = json.loads(result.stdout)
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 3
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert 60 < lon < 75 and 29 < lat < 38  # the Afghanistan–Pakistan border region, lon first
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_mentions(db, fmt):
+    result = run("export", "--db", str(db), "--format", fmt, "--mentions")
+    assert result.exit_code == 0
+    if fmt == "jsonl":
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+    else:
+        records = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert tuple(records[0].keys()) == MENTION_KEYS
+    assert len(records) == 3
+    assert {r["country"] for r in records} == {"AF", "PK"}
+    assert all(r["doc"].startswith("sha256:") for r in records)
+
+
+def test_export_to_a_file(db, tmp_path):
+    out = tmp_path / "events.jsonl"
+    result = run("export", "--db", str(db), "--format", "jsonl", "-o", str(out))
+    assert result.exit_code == 0
+    assert one_line(result.output) == f"3 events written to {out}"
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+# -- evaluate ----------------------------------------------------------------------------------------------
+
+def test_evaluate_json(tmp_path):
+    documents, gold = write_gold_set(tmp_path / "gold", [KHOST_GOLD, AMBUSH_GOLD])
+    result = run("evaluate", "--documents", str(documents), "--gold", str(gold), "--json")
+    assert result.exit_code == 0
+    scores = json.loads(result.stdout)
+    assert (scores["tp"], scores["n_gold"], scores["recall"]) == (2, 2, 1.0)
+    assert set(scores["per_document"]) == {"khost", "ambush"}
+
+
+def test_evaluate_with_a_broken_gold_file_exits_2(tmp_path):
+    documents, gold = write_gold_set(tmp_path / "gold", [KHOST_GOLD])
+    gold.write_text("{not json\n", encoding="utf-8")
+    result = run("evaluate", "--documents", str(documents), "--gold", str(gold))
+    assert result.exit_code == 2
+    assert "not valid JSON" in result.output
+
+
+# -- where the store is ------------------------------------------------------------------------------------
+
+def test_the_store_can_be_named_by_environment_variable(db):
+    by_option = run("events", "--db", str(db))
+    by_env = run("events", env={"BORDERWATCH_DB": str(db)})
+    assert by_env.exit_code == 0
+    assert by_env.output == by_option.output
+    assert "3 events" in by_env.output
+
+
+def test_the_option_wins_over_the_environment_variable(db, tmp_path):
+    empty = tmp_path / "empty.db"
+    result = run("events", "--db", str(db), env={"BORDERWATCH_DB": str(empty)})
+    assert "3 events" in result.output
+
+
+def test_without_option_or_variable_the_store_is_borderwatch_db_here(article_folder, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BORDERWATCH_DB", raising=False)
+    result = run("ingest", str(article_folder))
+    assert result.exit_code == 0
+    assert (tmp_path / "borderwatch.db").is_file()
