@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,14 @@ def test_events_lists_every_event(db):
         assert event_id in result.output
 
 
+def test_events_are_listed_newest_first_as_the_help_says(db):
+    with open_store(db) as store:
+        newest_first = [e.id for e in sorted(store.events(), key=lambda e: e.date.start, reverse=True)]
+    output = run("events", "--db", str(db)).output
+    assert "newest first" in run("events", "--help").output
+    assert sorted(newest_first, key=output.index) == newest_first
+
+
 @pytest.mark.parametrize(("options", "filters"), [
     (["--country", "AF"], {"country": "AF"}),
     (["--country", "PK"], {"country": "PK"}),
@@ -82,8 +91,6 @@ def test_events_lists_every_event(db):
     (["--limit", "1"], {"limit": 1}),
 ])
 def test_events_filters(db, options, filters):
-    from datetime import date
-
     typed = {k: date.fromisoformat(v) if k in ("since", "until") else v for k, v in filters.items()}
     expected = event_ids(db, **typed)
     everything = set(event_ids(db))
@@ -132,7 +139,8 @@ def test_export_csv_has_acled_columns(db):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3
     assert tuple(rows[0].keys()) == CSV_COLUMNS
-    assert {"event_id_cnty", "event_date", "event_type", "actor1", "admin1", "fatalities"} <= set(ACLED_COLUMNS)
+    acled = {"event_id_cnty", "event_date", "event_type", "actor1", "admin1", "fatalities"}
+    assert acled <= set(ACLED_COLUMNS)
     (afghan,) = [r for r in rows if r["country"] == "Afghanistan"]
     assert afghan["event_date"] == "2024-03-18"
     assert afghan["sub_event_type"] == "Air/drone strike"

@@ -584,10 +584,11 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Rows stored: documents (ok and failed), failed, mentions, events, claims."""
-        failed = func.sum(documents_table.c.status == DocStatus.FAILED.value)
+        failed = (select(func.count()).select_from(documents_table)
+                  .where(documents_table.c.status == DocStatus.FAILED.value))
         statement = select(
             select(func.count()).select_from(documents_table).scalar_subquery().label("documents"),
-            select(failed).scalar_subquery().label("failed"),
+            failed.scalar_subquery().label("failed"),
             select(func.count()).select_from(mentions_table).scalar_subquery().label("mentions"),
             select(func.count()).select_from(events_table).scalar_subquery().label("events"),
             select(func.count()).select_from(claims_table).scalar_subquery().label("claims"),

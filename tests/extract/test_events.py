@@ -27,7 +27,7 @@ def typed(sentence: str) -> list[tuple[str, tuple[str, str]]]:
     ("Pakistani air strikes on Sunday targeted hideouts in Paktika.", "air strikes", AIR),
     ("A US drone strike killed four militants in North Waziristan.", "drone strike", AIR),
     ("Afghan forces resumed shelling of border villages near Chaman.", "shelling", SHELLING),
-    ("Mortar shells fired from across the border landed in Kunar's Dangam district.", "Mortar shells", SHELLING),
+    ("Mortar shells fired from across the border landed in Kunar.", "Mortar shells", SHELLING),
     ("A suicide bombing at a mosque in Peshawar killed 59 people.", "suicide bombing", SUICIDE),
     ("Three soldiers were injured when a roadside bomb exploded in Bajaur.", "roadside bomb", IED),
     ("An IED planted near a checkpost went off in Kurram.", "IED", IED),

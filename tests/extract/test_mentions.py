@@ -9,7 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import borderwatch as bw
-from borderwatch.model import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS, ClaimKind, DocStatus, Document, Precision
+from borderwatch.model import (
+    BATTLES,
+    EXPLOSIONS,
+    VIOLENCE_AGAINST_CIVILIANS,
+    ClaimKind,
+    DocStatus,
+    Document,
+    Precision,
+)
 
 AIR = (EXPLOSIONS, "Air/drone strike")
 SUICIDE = (EXPLOSIONS, "Suicide bomb")
@@ -32,8 +40,8 @@ REPORTS = [
         date(2024, 12, 25), AIR, "2024-12-23", "AF", "Paktika", "PAK-MIL",
         [(ClaimKind.KILLED, 46, "AFG-TALIBAN")], id="air strike in Paktika, toll from the Taliban"),
     pytest.param(
-        "PESHAWAR: Seven soldiers were martyred when militants ambushed a security convoy in North Waziristan "
-        "on Saturday, the ISPR said.",
+        "PESHAWAR: Seven soldiers were martyred when militants ambushed a security convoy in "
+        "North Waziristan on Saturday, the ISPR said.",
         date(2023, 7, 2), CLASH, "2023-07-01", "PK", "Khyber Pakhtunkhwa", None,
         [(ClaimKind.KILLED, 7, "PAK-MIL")], id="ambush, toll from the ISPR"),
     pytest.param(
@@ -64,13 +72,15 @@ REPORTS = [
         date(2024, 1, 15), IED, "2024-01-11", "PK", "Khyber Pakhtunkhwa", None,
         [(ClaimKind.KILLED, 3, "PAK-POL")], id="roadside bomb killed N in PLACE"),
     pytest.param(
-        "Militants attacked a police station in Bannu on Tuesday night, killing two policemen, officials said.",
+        "Militants attacked a police station in Bannu on Tuesday night, killing two policemen, "
+        "officials said.",
         date(2024, 1, 15), CLASH, "2024-01-09", "PK", "Khyber Pakhtunkhwa", None,
         [(ClaimKind.KILLED, 2, "PAK-GOV")], id="attack in PLACE, killing N"),
 ]
 
 
-@pytest.mark.parametrize(("text", "published", "kind", "day", "country", "admin1", "actor1", "claims"), REPORTS)
+@pytest.mark.parametrize(
+    ("text", "published", "kind", "day", "country", "admin1", "actor1", "claims"), REPORTS)
 def test_short_reports_are_coded(text, published, kind, day, country, admin1, actor1, claims):
     mentions = extract(text, published)
     assert len(mentions) == 1, [(m.event_type, m.place) for m in mentions]
@@ -97,7 +107,8 @@ def test_reports_of_threats_statements_and_tallies_give_no_mentions(text):
     assert extract(text, date(2024, 3, 19)) == []
 
 
-YESTERDAY_REPORT = "Security forces clashed with militants in Bajaur yesterday, killing four of them, police said."
+YESTERDAY_REPORT = ("Security forces clashed with militants in Bajaur yesterday, killing four of them, "
+                    "police said.")
 
 
 def test_yesterday_without_a_publication_date_gives_no_dated_event():

@@ -131,7 +131,8 @@ def find_casualties(text: str, numbers: list[NumberMatch]) -> list[Casualty]:
     for n in numbers:
         if n.year_like or masked[n.start] == "\x00":
             continue
-        casualty = _forward_casualty(text, masked, n) or _backward_casualty(text, n)
+        # "killed at least 59 people and wounded 157": a casualty verb right before the number decides
+        casualty = _backward_casualty(text, n) or _forward_casualty(text, masked, n)
         if casualty is not None and not any(c.start < casualty.end and casualty.start < c.end for c in found):
             found.append(casualty)
     return _sum_civilian_breakdowns(sorted(found, key=lambda c: c.start))
@@ -187,7 +188,17 @@ def _forward_casualty(text: str, masked: str, n: NumberMatch) -> Casualty | None
                     offset + m.end("noun"), _victim_group(noun))
 
 
+_TOLL_RISE = re.compile(
+    r"\b(?P<verb>(?:death\s+)?toll|number of (?:people |those )?(?:killed|dead))\b[^.;]{0,140}?\b(?:rose|risen|climbed|"
+    r"reached|jumped|increased|stood|stands|is|was|has risen|had risen)\s+(?:to|at)\s+(?:at least\s+)?$", re.I)
+
+
 def _backward_casualty(text: str, n: NumberMatch) -> Casualty | None:
+    toll = _TOLL_RISE.search(text[max(0, n.start - 200):n.start])
+    if toll:  # "the death toll from the raids has risen to 47"
+        base = max(0, n.start - 200)
+        return Casualty(ClaimKind.KILLED, n.count, n.start, n.end, base + toll.start("verb"),
+                        base + toll.end("verb"), n.end, n.end, None)
     m = _BACKWARD_KIND.search(text[max(0, n.start - 60):n.start])
     if not m:
         return None

@@ -30,7 +30,6 @@ GENERIC = (None, None)
 _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"air[ -]?strikes?|air[ -]?raids?|aerial (?:bombardments?|bombings?|attacks?|strikes?)", AIR, 2),
     (r"drone (?:strikes?|attacks?)|drone-strikes?|bombing (?:raids?|runs?|sorties)", AIR, 2),
-    (r"(?:jets|warplanes|aircraft|drones|helicopters|gunships) (?:\w+ )?(?:bombed|pounded|strafed)", AIR, 2),
     (r"shell(?:ing|ed|s)|artillery (?:fire|shells?|attacks?|barrages?|strikes?)|bombardments?", SHELLING, 2),
     (r"mortar (?:fire|shells?|attacks?|rounds?|bombs?)|mortars? (?:were |was )?fired", SHELLING, 2),
     (r"rocket (?:attacks?|fire|strikes?)|rockets? (?:were |was )?fired|fired (?:\w+ )?rockets", SHELLING, 2),

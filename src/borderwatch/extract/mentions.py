@@ -597,7 +597,7 @@ class _DocumentCoder:
     def _attach_claims(self, f: _SentenceFacts, triggers, homes: dict[int, list[_Draft]]) -> None:
         if not f.casualties and not f.responsibility:
             return
-        attributions = f.attributions or self._forward_attributions(f)
+        attributions = self._with_pronoun_sources(f, f.attributions) or self._forward_attributions(f)
         for c in f.casualties:
             targets = self._claim_targets(f, c, triggers, homes)
             if not targets:
@@ -634,6 +634,25 @@ class _DocumentCoder:
             return []
         return [m for m in self.drafts if m.wave == recent.wave]
 
+    def _with_pronoun_sources(self, f: _SentenceFacts, attributions: list) -> list:
+        """'Five women and three children died, he said': he is the source named just before."""
+        out = []
+        for a in attributions:
+            if a.actor is None and _PRONOUN_SOURCE.search(f.sentence.text[max(0, a.start - 12):a.start]):
+                earlier = self._last_named_source(f)
+                if earlier is not None:
+                    out.append(_Shifted(earlier[0], earlier[1], a.start, a.end))
+                    continue
+            out.append(a)
+        return out
+
+    def _last_named_source(self, f: _SentenceFacts):
+        for g in reversed(self.facts[max(0, f.index - 2):f.index]):
+            named = [a for a in g.attributions if a.actor is not None and not isinstance(a, _Shifted)]
+            if named:
+                return named[-1].actor, g
+        return None
+
     def _forward_attributions(self, f: _SentenceFacts) -> list:
         """'N were killed. In a statement, the military said ...': the next sentence names the source."""
         if f.index + 1 >= len(self.facts):
@@ -644,7 +663,7 @@ class _DocumentCoder:
         if not nxt.actors:
             _read_details(nxt, self.document, self.theatre)
         named = [a for a in nxt.attributions if a.actor is not None and a.actor.kind != MatchKind.GENERIC]
-        return [_Shifted(named[0], nxt)] if named else []
+        return [_Shifted(named[0].actor, nxt, 10_000, 10_000)] if named else []
 
     def _claim(self, f: _SentenceFacts, c: Casualty, attributions, target: _Draft) -> Claim:
         attribution = claimant_of(c, attributions) if attributions else None
@@ -695,24 +714,19 @@ class _DocumentCoder:
         return spans
 
 
+_PRONOUN_SOURCE = re.compile(r"\b(?:he|she|they|it)\s+(?:also\s+)?$", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class _Shifted:
-    """An attribution found in the next sentence, with the sentence it belongs to."""
+    """An attribution whose source is named in another sentence (`facts`): the next sentence ("In a
+    statement, the military said ...") or an earlier one ("..., he said"). `start`/`end` place it in the
+    sentence it covers, for choosing the nearest source."""
 
-    inner: object
+    actor: ActorMatch
     facts: _SentenceFacts
-
-    @property
-    def actor(self):
-        return self.inner.actor
-
-    @property
-    def start(self):
-        return self.inner.start + 10_000
-
-    @property
-    def end(self):
-        return self.inner.end + 10_000
+    start: int
+    end: int
 
 
 _COORDINATED = re.compile(r"^\s*(?:,\s*)?(?:and|or|as well as)\s+(?:[\w-]+\s+){0,2}$", re.I)
