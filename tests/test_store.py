@@ -208,17 +208,17 @@ def filled(store):
 
 
 @pytest.mark.parametrize(("filters", "expected_docs"), [
-    ({}, ["tolo-003", "dawn-002", "dawn-001"]),  # undated first, then by date
-    ({"country": "AF"}, ["tolo-003", "dawn-001"]),
+    ({}, ["dawn-001", "dawn-002", "tolo-003"]),  # newest first, undated last
+    ({"country": "AF"}, ["dawn-001", "tolo-003"]),
     ({"country": "pk"}, ["dawn-002"]),
     ({"actor": "TTP"}, ["dawn-001"]),  # actor2
-    ({"actor": "PAK-MIL"}, ["dawn-002", "dawn-001"]),  # actor1
-    ({"event_type": "Battles"}, ["tolo-003", "dawn-002"]),
-    ({"since": date(2011, 11, 20)}, ["dawn-002", "dawn-001"]),  # a month-precise date overlaps its month
+    ({"actor": "PAK-MIL"}, ["dawn-001", "dawn-002"]),  # actor1
+    ({"event_type": "Battles"}, ["dawn-002", "tolo-003"]),
+    ({"since": date(2011, 11, 20)}, ["dawn-001", "dawn-002"]),  # a month-precise date overlaps its month
     ({"until": date(2011, 11, 5)}, ["dawn-002"]),
     ({"since": date(2012, 1, 1), "until": date(2024, 3, 17)}, []),
     ({"since": date(2024, 3, 18), "until": date(2024, 3, 18)}, ["dawn-001"]),
-    ({"limit": 1}, ["tolo-003"]),
+    ({"limit": 1}, ["dawn-001"]),  # newest first, so the limit keeps the newest
     ({"country": "AF", "actor": "PAK-MIL", "event_type": "Explosions/Remote violence"}, ["dawn-001"]),
 ])
 def test_event_filters(filled, filters, expected_docs):

@@ -598,13 +598,13 @@ class Store:
     def events(self, *, country: str | None = None, actor: str | None = None, since: date | None = None,
                until: date | None = None, event_type: str | None = None,
                limit: int | None = None) -> list[Event]:
-        """Events matching every filter given, by date then id, each with its full mentions.
+        """Events matching every filter given, newest first (undated last), each with its full mentions.
 
         `since`/`until` keep events whose date range overlaps them (a month-precise event counts for
         any day of its month); `actor` matches either side; `country` is ISO 3166 alpha-2.
         """
         e = events_table
-        statement = select(e).order_by(e.c.date_start, e.c.id)  # undated events first (SQLite sorts NULL low)
+        statement = select(e).order_by(e.c.date_start.is_(None), e.c.date_start.desc(), e.c.id)
         if country is not None:
             statement = statement.where(e.c.country == country.upper())
         if actor is not None:

@@ -40,8 +40,8 @@ def described(match: ActorMatch | None) -> tuple[str, str | None] | None:
      ("militants", None), ("soldiers", None)),
     ("A police checkpost was attacked by TTP militants in Lakki Marwat.", "attacked",
      ("TTP militants", "TTP"), ("police", None)),
-    # the trigger phrase "jets pounded" overlaps the actor "Pakistani jets": the jets still did it
-    ("Pakistani jets pounded TTP hideouts in Khost.", "jets pounded",
+    # "Pakistani jets" is the actor and "pounded" the trigger right after it
+    ("Pakistani jets pounded TTP hideouts in Khost.", "pounded",
      ("Pakistani jets", "PAK-MIL"), ("TTP", "TTP")),
     # the actor names the act itself
     ("Pakistani airstrikes hit Khost province overnight.", "airstrikes",
