@@ -67,3 +67,11 @@ def test_check_mode_reports_a_stale_reference(build_script, tmp_path):
     assert build_script.main(["--out", str(stale)]) == 0
     assert build_script.main(["--check", "--out", str(stale)]) == 0
     assert stale.read_text(encoding="utf-8") == REFERENCE.read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme_command_table(build_script) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table_rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    listed = {row.split("`")[1] for row in table_rows}
+    missing = [name for name in build_script.command_names() if name not in listed]
+    assert not missing, f"commands missing from README.md's command table: {missing}"
