@@ -20,7 +20,8 @@ from borderwatch.errors import BorderwatchError
 
 app = typer.Typer(help="Sourced, geocoded event data from news on cross-border armed conflict.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
+# Piped or captured output gets a wide table instead of rich's 80-column default; a terminal keeps its width.
+console = Console() if Console().is_terminal else Console(width=160)
 err = Console(stderr=True)
 
 DEFAULT_DB = "borderwatch.db"
@@ -76,18 +77,19 @@ def events(db: DbOption = DEFAULT_DB,
 
 
 def event_table(rows) -> Table:
-    table = Table(title=f"{len(rows)} events", show_lines=False)
-    for name in ("event", "date", "prec", "type / sub-type", "country", "admin1", "location", "actor1",
-                 "actor2", "deaths lo-hi", "docs"):
-        table.add_column(name, overflow="fold")
+    table = Table(title=f"{len(rows)} events, newest first", show_lines=False)
+    for name, wrap in (("event", False), ("date", False), ("sub-event type", True), ("where", True),
+                       ("actor1", False), ("actor2", False), ("deaths", False), ("docs", False)):
+        table.add_column(name, overflow="fold", no_wrap=not wrap)
     for e in rows:
         deaths = "" if e.fatalities_low is None else (
             f"{e.fatalities_low}" if e.fatalities_high in (None, e.fatalities_low)
             else f"{e.fatalities_low}-{e.fatalities_high}")
-        table.add_row(e.id, e.date.iso() if e.date else "", e.date.precision.value if e.date else "",
-                      f"{e.event_type} / {e.sub_event_type}", e.country or "",
-                      e.place.admin1 if e.place and e.place.admin1 else "",
-                      e.place.name if e.place else "", e.actor1 or "", e.actor2 or "", deaths,
+        where = ", ".join(x for x in (e.place.name if e.place else None,
+                                      e.place.admin1 if e.place and e.place.admin1 != e.place.name else None,
+                                      e.country) if x)
+        when = f"{e.date.iso()} ({e.date.precision.value})" if e.date else ""
+        table.add_row(e.id, when, e.sub_event_type, where, e.actor1 or "", e.actor2 or "", deaths,
                       str(len(e.documents)))
     return table
 

@@ -566,10 +566,10 @@ class PairwiseScores:
                 "precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentScores:
-    """Detection counts for one document."""
+class _DetectionRatios:
+    """Precision, recall and F1 from `tp`, `n_pred` and `n_gold` (None where a denominator is 0)."""
 
+    __slots__ = ()
     tp: int
     n_pred: int
     n_gold: int
@@ -586,6 +586,15 @@ class DocumentScores:
     def f1(self) -> float | None:
         return _ratio(2 * self.tp, self.n_pred + self.n_gold)
 
+
+@dataclass(frozen=True, slots=True)
+class DocumentScores(_DetectionRatios):
+    """Detection counts for one document."""
+
+    tp: int
+    n_pred: int
+    n_gold: int
+
     def as_dict(self) -> dict:
         return {"tp": self.tp, "n_pred": self.n_pred, "n_gold": self.n_gold,
                 "precision": self.precision, "recall": self.recall, "f1": self.f1}
@@ -598,7 +607,7 @@ class MatchedPair:
 
 
 @dataclass(slots=True)
-class Scores:
+class Scores(_DetectionRatios):
     """Everything `borderwatch evaluate` reports. Ratios are None where their denominator is 0."""
 
     tp: int
@@ -614,18 +623,6 @@ class Scores:
     matched: list[MatchedPair]
     unmatched_gold: list[Mapping]
     unmatched_predicted: list[Mapping]
-
-    @property
-    def precision(self) -> float | None:
-        return _ratio(self.tp, self.n_pred)
-
-    @property
-    def recall(self) -> float | None:
-        return _ratio(self.tp, self.n_gold)
-
-    @property
-    def f1(self) -> float | None:
-        return _ratio(2 * self.tp, self.n_pred + self.n_gold)
 
     def as_dict(self) -> dict:
         return {

@@ -85,7 +85,6 @@ def evaluate_files(documents: str | Path, gold: str | Path, theatre: Theatre | N
     from borderwatch.evaluate import read_gold, read_gold_documents, score
     from borderwatch.export import mention_records
     from borderwatch.store import open_store
-
     from borderwatch.text import clean_text
 
     theatre = theatre or load_theatre()

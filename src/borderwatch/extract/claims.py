@@ -240,7 +240,8 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
         named = [a for a in window if a.kind != "metonym"] or window
         found.append(Attribution(m.start(), m.end(), named[0] if named else None))
     for m in _SPEECH_VERB.finditer(text):
-        if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+        lead = text[max(0, m.start() - 20):m.start()]
+        if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(lead):
             continue
         before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 70
                   and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])]

@@ -632,18 +632,23 @@ def lowered_for_search(text: str) -> str:
     return lowered if len(lowered) == len(text) else text
 
 
-def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
-    """Where a phrase ending in the head word may start: the modifier run before it, farthest first."""
+def modifier_run_starts(text: str, head: int, floor: int, word_re: re.Pattern[str],
+                        vocabulary: frozenset[str], reach: int) -> list[int]:
+    """Where a phrase ending in the head word may start: each start of the run of `vocabulary` words
+    right before `head` ("in the early hours of", "at least"), farthest first; `head` itself last.
+    `word_re` matches one word (group 1) with the space after it; `reach` bounds the look-back."""
     starts = [head]
     position = head
-    window = max(floor, head - 12 * _MAX_MODIFIERS)
-    words = [w for w in _MODIFIER_WORD.finditer(text, window, head)]
-    for word in reversed(words):
-        if word.end() != position or word.group(1).lower() not in _MODIFIER_WORDS:
+    for word in reversed(list(word_re.finditer(text, max(floor, head - reach), head))):
+        if word.end() != position or word.group(1).lower() not in vocabulary:
             break
         starts.append(word.start())
         position = word.start()
     return starts[::-1]
+
+
+def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
+    return modifier_run_starts(text, head, floor, _MODIFIER_WORD, _MODIFIER_WORDS, 12 * _MAX_MODIFIERS)
 
 
 def _match_phrase(text: str, head: int, floor: int) -> re.Match[str] | None:

@@ -196,10 +196,9 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
 
 
 def _clause_tail(before: str) -> str:
-    last = None
-    for last in CLAUSE_BOUNDARY_RE.finditer(before):
-        pass
-    return before[last.end():] if last else before
+    """The part of `before` after its last clause boundary."""
+    ends = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(before)]
+    return before[ends[-1]:] if ends else before
 
 
 def trigger_words(text: str) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from borderwatch.extract.dates import lowered_for_search
+from borderwatch.extract.dates import lowered_for_search, modifier_run_starts
 from borderwatch.model import Count
 
 __all__ = ["NumberMatch", "find_numbers", "parse_number"]
@@ -208,15 +208,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
 
 
 def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
-    starts = [head]
-    position = head
-    words = list(_QUALIFIER_WORD.finditer(text, max(floor, head - 16 * _MAX_QUALIFIERS), head))
-    for word in reversed(words):
-        if word.end() != position or word.group(1).lower() not in _QUALIFIER_WORDS:
-            break
-        starts.append(word.start())
-        position = word.start()
-    return starts[::-1]
+    return modifier_run_starts(text, head, floor, _QUALIFIER_WORD, _QUALIFIER_WORDS, 16 * _MAX_QUALIFIERS)
 
 
 def _match_phrase(text: str, head: int, floor: int) -> re.Match[str] | None:
