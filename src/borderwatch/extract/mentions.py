@@ -14,6 +14,7 @@ Casualty counts then attach to the event of their sentence, or to the event the 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -272,7 +273,11 @@ class _DocumentCoder:
         triggers = self._live_triggers(f)
         claimants = {id(a.actor) for a in f.attributions if a.actor} | {id(r.actor) for r in f.responsibility}
         victims = self._victims(f)
-        role_actors = [a for a in f.actors if id(a) not in claimants]
+        place_spans = {(p.start, p.end) for p in f.places}
+        text = f.sentence.text
+        role_actors = [a for a in f.actors if id(a) not in claimants
+                       and not (a.kind == MatchKind.METONYM and (a.start, a.end) in place_spans
+                                and _LOCATIVE_BEFORE.search(text[max(0, a.start - 40):a.start]))]
         clauses = clause_bounds(f.sentence.text)
         places_by_trigger = self._assign_places(f, triggers, clauses)
         _share_coordinated_places(f.sentence.text, triggers, places_by_trigger)
@@ -681,12 +686,29 @@ class _DocumentCoder:
         return Span(s + start, s + end, kind, f.sentence.text[start:end], value, field_name)
 
     # -- output --------------------------------------------------------------------------------
+    def _located(self, place: Place | None, country: str | None) -> Place | None:
+        """A place with coordinates, like ACLED: a district with none takes its province's centroid and
+        says so (geo_precision 3); an event known only by country takes the country's point (4)."""
+        gazetteer = self.theatre.gazetteer
+        if place is None:
+            try:
+                return gazetteer.get(f"country:{country}") if country else None
+            except KeyError:
+                return None
+        if place.lat is not None or not place.admin1:
+            return place
+        province = gazetteer.admin1_place(place.admin1, place.country)
+        if province is None or province.lat is None:
+            return place
+        return dataclasses.replace(place, lat=province.lat, lon=province.lon, precision=max(place.precision, 3))
+
     def mentions(self) -> list[Mention]:
         out = []
         for ordinal, d in enumerate(self.drafts):
             out.append(Mention(
                 doc_id=self.document.id, ordinal=ordinal, event_type=d.event_type,
-                sub_event_type=d.sub_event_type, date=d.date, place=d.place, country=d.country,
+                sub_event_type=d.sub_event_type, date=d.date, place=self._located(d.place, d.country),
+                country=d.country,
                 actor1=d.actor1, actor2=d.actor2, claims=list(d.claims), spans=self._field_spans(d),
                 evidence=sorted(d.evidence, key=lambda s: s.start), confidence=_confidence(d),
             ))
