@@ -139,3 +139,21 @@ def test_clause_bounds_cover_the_sentence_and_split_at_subordinate_clauses():
     assert all(a < b for a, b in bounds)
     assert len(bounds) == 3
     assert sentence[bounds[1][0]:].startswith("when")
+
+
+def test_quick_scan_finds_exactly_what_the_full_table_finds() -> None:
+    # the scan only tries the table where a trigger can start; it must never miss or add a match
+    from borderwatch.extract.events import _TRIGGER_RE, _scan_triggers
+
+    texts = [
+        "Blast and blasts; an explosion, explosions; a kidnapping, kidnapped; IED and IEDs; air raid, airstrike.",
+        "Pakistani jets struck, bombed and pounded hideouts; gunfights, gun battles and a fire fight broke out.",
+        "Mortars were fired, rockets fired, shelling, heavy weapons fire, cross-border firing, unprovoked firing.",
+        "A suicide bomber struck; he blew himself up; a roadside bomb; land mines; a device exploded.",
+        "Attempts on their lives, an assassination attempt, targeted killings, abductions, taken hostage.",
+        "They took control of, seized control of, overran, fell to the Taliban; the takeover of Kabul.",
+        "Militants attacked, killed, martyred, shot dead, gunned down, eliminated, neutralised; targeting posts.",
+        "A military operation, security operations, intelligence-based operations, incursions, encounters.",
+    ]
+    for text in texts:
+        assert [m.span() for m in _scan_triggers(text)] == [m.span() for m in _TRIGGER_RE.finditer(text)]

@@ -8,6 +8,7 @@ an earlier event, aggregates ("506 attacks in 2022") and generic plurals ("terro
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,6 +62,82 @@ _TRIGGER_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+def _split_top(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex pattern."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _leading_letters(pattern: str) -> set[str]:
+    """The literal letters every match of `pattern` starts with, for each way it can start."""
+    out: set[str] = set()
+    for alt in _split_top(pattern):
+        if alt.startswith("(?:"):
+            depth, j = 0, 0
+            for j, ch in enumerate(alt):
+                depth += ch == "("
+                depth -= ch == ")"
+                if depth == 0:
+                    break
+            inner, rest = alt[3:j], alt[j + 1:]
+            if rest[:1] in ("?", "*"):  # an optional group: the match may start after it
+                out |= _leading_letters(rest[1:])
+            out |= {w for w in _leading_letters(inner)}
+            continue
+        head = re.match(r"[A-Za-z]+", alt)
+        if head is None:
+            out.add("")  # starts with something that is not a letter: no quick scan possible
+            continue
+        letters = head.group().lower()
+        if alt[head.end():head.end() + 1] in ("?", "*", "{"):
+            letters = letters[:-1]  # "blasts?": the last letter is optional
+        out.add(letters)
+    return out
+
+
+# A quick scan for words that can start a trigger; the full table is tried only where one starts.
+_FIRST_LETTERS = sorted({w for pattern, _, _ in _TRIGGER_TABLE for w in _leading_letters(pattern)})
+assert "" not in _FIRST_LETTERS, "every trigger pattern must start with a letter for the quick scan"
+_PREFIXES_BY_HEAD: dict[str, tuple[str, ...]] = {}
+for _prefix in _FIRST_LETTERS:
+    _PREFIXES_BY_HEAD[_prefix[:2]] = _PREFIXES_BY_HEAD.get(_prefix[:2], ()) + (_prefix,)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_start_trigger(word: str) -> bool:
+    lower = word.lower()
+    return any(lower.startswith(p) for p in _PREFIXES_BY_HEAD.get(lower[:2], ()))
+
+
+def _scan_triggers(text: str) -> list[re.Match[str]]:
+    """The same matches as `_TRIGGER_RE.finditer(text)`, found faster."""
+    found, taken = [], 0
+    for word in _WORD.finditer(text):
+        start = word.start()
+        if start < taken or not _may_start_trigger(word.group()):
+            continue
+        m = _TRIGGER_RE.match(text, start)
+        if m is not None:
+            found.append(m)
+            taken = m.end()
+    return found
+
 # Phrases that contain a trigger word but say nothing violent happened.
 _FALSE_FRIENDS = re.compile(
     r"\b(?:hunger|labou?r|general|transport(?:ers')?|wheel-jam|shutter-down) strikes?\b|\bstrike (?:a|the) "
@@ -82,6 +159,8 @@ _IRREALIS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _IRREALIS_WINDOW_WORDS = 7
+# The longest phrase the patterns anchored before a trigger need ("in retaliation for the deadly attack on").
+_NEAR_CHARS = 70
 
 # A trigger right after these refers back to another event ("in retaliation for the attack").
 _REFERENCE_BEFORE = re.compile(
@@ -154,9 +233,12 @@ class TriggerMatch:
 
 def find_triggers(text: str) -> list[TriggerMatch]:
     """Every trigger phrase in `text` that can describe a real event (filters applied)."""
+    matches = _scan_triggers(text)
+    if not matches:
+        return []
     false_spans = [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
     found = []
-    for m in _TRIGGER_RE.finditer(text):
+    for m in matches:
         if any(s <= m.start() < e for s, e in false_spans):
             continue
         index = int(m.lastgroup[1:])
@@ -176,20 +258,21 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if verb and first.endswith("ing") and re.match(r"\s+of\b", text[end:end + 4]):
         verb = False  # "the killing of", "the shelling of": a noun
     plural = not verb and lower.endswith("s") and not lower.endswith(("ss", "ous"))
-    if _INFINITIVE_BEFORE.search(before) or _REFERENCE_BEFORE.search(before):
+    near = before[-_NEAR_CHARS:]  # patterns anchored at the trigger need only the words just before it
+    if _INFINITIVE_BEFORE.search(near) or _REFERENCE_BEFORE.search(near):
         return None
     words_before = clause_before.split()[-_IRREALIS_WINDOW_WORDS:]
     if _IRREALIS_BEFORE.search(" ".join(words_before)):
         return None
     anaphoric = False
-    det = _DETERMINER_BEFORE.search(before)
+    det = _DETERMINER_BEFORE.search(near)
     if det and not verb:
         between = det.group(1).lower().split()
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
-    count = _COUNT_BEFORE.search(before)
-    if plural and count and not re.search(r"\b(?:the|these|those)\s+$", before[:count.start()]):
+    count = _COUNT_BEFORE.search(near) if plural else None
+    if count and not re.search(r"\b(?:the|these|those)\s+$", near[:count.start()]):
         return None  # an aggregate: "506 attacks", "eight such strikes", "a spate of bombings"
     event_type, sub_type = kind
     return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb)
@@ -201,15 +284,17 @@ def _clause_tail(before: str) -> str:
     return before[ends[-1]:] if ends else before
 
 
-def trigger_words(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=512)
+def trigger_words(text: str) -> tuple[tuple[int, int], ...]:
     """Where any trigger word stands, filtered or not: the edges of what a live trigger's words can reach."""
-    return [(m.start(), m.end()) for m in _TRIGGER_RE.finditer(text)]
+    return tuple((m.start(), m.end()) for m in _scan_triggers(text))
 
 
-def clause_bounds(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=512)
+def clause_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """The clauses of a sentence as (start, end) offsets, split at subordinating words and semicolons."""
     cuts = [0] + [m.start() for m in CLAUSE_BOUNDARY_RE.finditer(text)] + [len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return tuple((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a)
 
 
 def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool) -> tuple[str, str]:

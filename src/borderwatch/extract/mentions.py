@@ -270,6 +270,8 @@ class _DocumentCoder:
 
     # -- one sentence ---------------------------------------------------------------------------
     def code_sentence(self, f: _SentenceFacts) -> None:
+        if not f.triggers and not f.casualties and not f.responsibility:
+            return  # most sentences: nothing happened in them
         triggers = self._live_triggers(f)
         claimants = {id(a.actor) for a in f.attributions if a.actor} | {id(r.actor) for r in f.responsibility}
         victims = self._victims(f)
