@@ -300,3 +300,19 @@ def test_not_a_database_raises_store_error(tmp_path):
     path.write_text("these are my notes, not a database " * 200)
     with pytest.raises(StoreError, match="cannot open store"):
         open_store(path)
+
+
+def test_a_batch_stores_every_good_document_and_records_the_bad_one_as_failed(store):
+    good_a = (document("dawn-001", STRIKE_TEXT), [strike_mention()])
+    broken = (document("dawn-009", CLASH_TEXT), [clash_mention("dawn-002")])  # a mention of another document
+    good_b = (document("dawn-002", CLASH_TEXT), [clash_mention()])
+    results = store.add_documents([good_a, broken, good_b])
+    assert results[0] is True and results[2] is True
+    assert isinstance(results[1], StoreError) and "dawn-009" in str(results[1])
+    assert store.has_document("dawn-001") and store.has_document("dawn-002")
+    assert [d.id for d in store.documents(DocStatus.FAILED)] == ["dawn-009"]
+    assert store.failures()[0][2].startswith("store: ")
+    assert store.counts()["mentions"] == 2  # nothing of the broken document went in
+    # a re-run of the same batch changes nothing
+    assert store.add_documents([good_a, good_b]) == [False, False]
+    assert store.counts()["documents"] == 3

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from borderwatch.errors import BorderwatchError
 from borderwatch.extract import extract
 from borderwatch.ingest import read_documents
-from borderwatch.model import DocStatus, Document
+from borderwatch.model import DocStatus, Document, Mention
 from borderwatch.store import Store
 from borderwatch.theatre import Theatre, load_theatre
 
@@ -34,35 +34,65 @@ class IngestSummary:
                 f"{self.failed} failed{why}, {self.mentions} mentions, {self.seconds:.1f} s")
 
 
+# Documents written per transaction. Each still lands whole (a savepoint per document); a crash loses
+# at most one uncommitted batch, which a re-run redoes. 100 keeps commits rare and memory small.
+BATCH_DOCUMENTS = 100
+
+
 def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theatre | None = None,
-                     on_document: Callable[[Document], None] | None = None) -> IngestSummary:
-    """Extract and store each document in its own transaction. Never raises for a bad document."""
+                     on_document: Callable[[Document], None] | None = None,
+                     batch_size: int = BATCH_DOCUMENTS) -> IngestSummary:
+    """Extract and store documents, streaming, in batches. Never raises for a bad document."""
     theatre = theatre or load_theatre()
     summary = IngestSummary()
     started = time.perf_counter()
-    for doc in documents:
-        summary.read += 1
-        if doc.status is DocStatus.OK and store.has_document(doc.id):
-            summary.unchanged += 1
-        else:
-            mentions = []
-            if doc.status is DocStatus.OK:
-                try:
-                    mentions = extract(doc, theatre)
-                except Exception as e:  # noqa: BLE001 - a bug on one document must not lose the others
-                    doc.status, doc.error = DocStatus.FAILED, f"extraction failed: {type(e).__name__}: {e}"
+    for batch in _batches(documents, batch_size):
+        known = store.known_documents([d.id for d in batch if d.status is DocStatus.OK])
+        items = []
+        for doc in batch:
+            summary.read += 1
+            if doc.status is DocStatus.OK and doc.id in known:
+                summary.unchanged += 1
+            else:
+                items.append((doc, _extract_safely(doc, theatre)))
+        for (doc, mentions), result in zip(items, store.add_documents(items), strict=True):
+            if isinstance(result, BorderwatchError):
+                doc.status, doc.error, mentions = DocStatus.FAILED, f"store: {result}", []
             if doc.status is DocStatus.FAILED:
                 summary.failed += 1
                 summary.reasons[_reason_kind(doc.error)] += 1
-            if store.add_document(doc, mentions):
-                summary.added += doc.status is DocStatus.OK
+            elif result is True:
+                summary.added += 1
                 summary.mentions += len(mentions)
-            elif doc.status is DocStatus.OK:
+            else:
                 summary.unchanged += 1
         if on_document is not None:
-            on_document(doc)
+            for doc in batch:
+                on_document(doc)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _extract_safely(doc: Document, theatre: Theatre) -> list[Mention]:
+    """The document's mentions; a failure on one document marks it failed instead of stopping the run."""
+    if doc.status is not DocStatus.OK:
+        return []
+    try:
+        return extract(doc, theatre)
+    except Exception as e:  # noqa: BLE001 - a bug on one document must not lose the others
+        doc.status, doc.error = DocStatus.FAILED, f"extraction failed: {type(e).__name__}: {e}"
+        return []
+
+
+def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, theatre: Theatre | None = None,

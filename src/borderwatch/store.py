@@ -536,6 +536,63 @@ class Store:
         except (SQLAlchemyError, sqlite3.Error) as e:
             raise StoreError(f"cannot store document {doc.id}: {_reason(e)}") from e
 
+    def add_documents(self, items: list[tuple[Document, list[Mention]]]) -> list[bool | StoreError]:
+        """Store many documents in one transaction, each inside its own savepoint.
+
+        Each document still lands whole or not at all: one that cannot be written is rolled back to its
+        savepoint, recorded as failed with the reason, and its error returned in its place; the others
+        go in. A crash before the commit loses the batch and nothing stored before it; a re-run redoes
+        it. One commit per batch instead of per document is what makes bulk ingest fast.
+        """
+        results: list[bool | StoreError] = []
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    cursor = conn.connection.driver_connection.cursor()
+                    try:
+                        for doc, mentions in items:
+                            results.append(self._write_in_savepoint(cursor, doc, mentions))
+                    finally:
+                        cursor.close()
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot store a batch of {len(items)} documents: {_reason(e)}") from e
+        return results
+
+    def _write_in_savepoint(self, cursor: Any, doc: Document, mentions: list[Mention]) -> bool | StoreError:
+        cursor.execute("SAVEPOINT document")
+        try:
+            if doc.status is DocStatus.FAILED and mentions:
+                raise StoreError(f"document {doc.id} failed ({doc.error}); a failed document carries no mentions")
+            if any(m.doc_id != doc.id for m in mentions):
+                raise StoreError(f"mentions of another document given with document {doc.id}")
+            written = _write_rows(cursor, doc, _Rows(mentions, [event_of_mention(m) for m in mentions]))
+        except (StoreError, sqlite3.Error) as e:
+            cursor.execute("ROLLBACK TO SAVEPOINT document")
+            cursor.execute("RELEASE SAVEPOINT document")
+            error = e if isinstance(e, StoreError) else StoreError(f"cannot store document {doc.id}: {e}")
+            failed = Document(id=doc.id, text=doc.text, url=doc.url, title=doc.title, outlet=doc.outlet,
+                              published=doc.published, source=doc.source, status=DocStatus.FAILED,
+                              error=f"store: {error}")
+            cursor.execute("SAVEPOINT document")
+            try:
+                _write_rows(cursor, failed, _Rows([], []))
+                cursor.execute("RELEASE SAVEPOINT document")
+            except sqlite3.Error:
+                cursor.execute("ROLLBACK TO SAVEPOINT document")
+                cursor.execute("RELEASE SAVEPOINT document")
+            return error
+        cursor.execute("RELEASE SAVEPOINT document")
+        return written
+
+    def known_documents(self, doc_ids: list[str]) -> set[str]:
+        """Which of these ids are stored with status ok (so need no extraction again)."""
+        if not doc_ids:
+            return set()
+        d = documents_table
+        statement = select(d.c.id).where(d.c.id.in_(doc_ids), d.c.status == DocStatus.OK.value)
+        return {row["id"] for row in self._read(statement)}
+
     def _write_document(self, doc: Document, rows: _Rows) -> bool:
         with self._engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
