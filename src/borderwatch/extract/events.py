@@ -83,17 +83,23 @@ def _split_top(pattern: str) -> list[str]:
     return parts
 
 
+def _group_end(alt: str) -> int:
+    """The index of the parenthesis that closes the group `alt` starts with."""
+    depth = 0
+    for index, ch in enumerate(alt):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return index
+    raise ValueError(f"unbalanced group in trigger pattern {alt!r}")
+
+
 def _leading_letters(pattern: str) -> set[str]:
     """The literal letters every match of `pattern` starts with, for each way it can start."""
     out: set[str] = set()
     for alt in _split_top(pattern):
         if alt.startswith("(?:"):
-            depth, j = 0, 0
-            for j, ch in enumerate(alt):
-                depth += ch == "("
-                depth -= ch == ")"
-                if depth == 0:
-                    break
+            j = _group_end(alt)
             inner, rest = alt[3:j], alt[j + 1:]
             if rest[:1] in ("?", "*"):  # an optional group: the match may start after it
                 out |= _leading_letters(rest[1:])
