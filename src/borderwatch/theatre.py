@@ -33,6 +33,7 @@ class Theatre:
     gazetteer: Gazetteer
     countries: tuple[str, ...]
     demonyms: tuple[tuple[str, str], ...]
+    capitals: tuple[tuple[str, str], ...]
     forces_of: tuple[tuple[str, str], ...]
     generic_rules: tuple[GenericRule, ...]
 
@@ -46,6 +47,15 @@ class Theatre:
             if re.search(rf"\b{re.escape(word)}\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|cities|"
                          r"city|towns?|villages?|side|border areas?|airspace|regions?)\b", text):
                 return country
+        return None
+
+    def capital_named(self, text: str) -> tuple[int, int, str] | None:
+        """'the Afghan capital' -> its span and the capital's name ("Kabul"); None when not there."""
+        capitals = dict(self.capitals)
+        for word, country in self.demonyms:
+            m = re.search(rf"\bthe\s+{re.escape(word)}\s+capital\b", text)
+            if m and country in capitals:
+                return m.start(), m.end(), capitals[country]
         return None
 
     def generic_actor(self, generic: str | None, country: str | None, when: date | None) -> str | None:
@@ -78,6 +88,7 @@ def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
         gazetteer=gazetteer,
         countries=tuple(config.get("countries") or ()),
         demonyms=tuple(sorted((config.get("demonyms") or {}).items())),
+        capitals=tuple(sorted((config.get("capitals") or {}).items())),
         forces_of=tuple(sorted((config.get("forces_of") or {}).items())),
         generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
     )

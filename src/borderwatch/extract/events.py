@@ -45,6 +45,7 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"clash(?:es|ed)?|skirmish(?:es)?|gun ?fights?|fire ?fights?|exchanges? of fire", CLASH, 2),
     (r"exchanged fire|traded fire|gun ?battles?|pitched battles?|fierce battles?|ambush(?:ed|es)?", CLASH, 2),
     (r"fighting (?:broke out|erupted)|(?:heavy|fierce) fighting|(?:cross-border|unprovoked) firing", CLASH, 2),
+    (r"(?<=the )fighting", CLASH, 2),
     (r"opened fire|fired (?:on|at|upon)|stormed|raid(?:s|ed)?|assault(?:s|ed)?|encounters?", CLASH, 2),
     (r"(?:assassination|murder) attempts?|attempts? on (?:his|her|their) li(?:fe|ves)", CIVILIAN_ATTACK, 2),
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
@@ -98,6 +99,8 @@ def _leading_letters(pattern: str) -> set[str]:
     """The literal letters every match of `pattern` starts with, for each way it can start."""
     out: set[str] = set()
     for alt in _split_top(pattern):
+        if alt.startswith(("(?<=", "(?<!")):  # a look-behind consumes nothing: the match starts after it
+            alt = alt[_group_end(alt) + 1:]
         if alt.startswith("(?:"):
             j = _group_end(alt)
             inner, rest = alt[3:j], alt[j + 1:]
@@ -182,6 +185,7 @@ _DETERMINER_BEFORE = re.compile(
     r"((?:[\w'-]+\s+){0,3})$",
     re.IGNORECASE,
 )
+_JUST_DETERMINED = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+$", re.IGNORECASE)
 _IRREGULAR_VERBS = frozenset("struck shot blew took taken fell hurled seized overran stormed raided opened fired "
                              "exchanged traded gunned".split())
 _NOT_NOUN_MODIFIERS = frozenset(
@@ -235,6 +239,7 @@ class TriggerMatch:
     plural: bool
     anaphoric: bool
     verb: bool
+    reference: bool = False   # "in retaliation for the attack": the actors around it are the responder's
 
 
 def find_triggers(text: str) -> list[TriggerMatch]:
@@ -261,16 +266,20 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     first = lower.split()[0]
     acronym = phrase.split()[0].isupper()  # "IED" ends in "ed" but is no verb
     verb = not acronym and (first.endswith(("ed", "ing")) or first in _IRREGULAR_VERBS)
-    if verb and first.endswith("ing") and re.match(r"\s+of\b", text[end:end + 4]):
-        verb = False  # "the killing of", "the shelling of": a noun
+    if verb and first.endswith("ing") and (re.match(r"\s+of\b", text[end:end + 4])
+                                           or _JUST_DETERMINED.search(before)):
+        verb = False  # "the killing of", "the fighting", "this shelling": a noun
     plural = not verb and lower.endswith("s") and not lower.endswith(("ss", "ous"))
     near = before[-_NEAR_CHARS:]  # patterns anchored at the trigger need only the words just before it
-    if _INFINITIVE_BEFORE.search(near) or _REFERENCE_BEFORE.search(near):
+    if _INFINITIVE_BEFORE.search(near):
         return None
+    # "in retaliation for Pakistani airstrikes on Thursday": a reference back, which can still date and
+    # place the earlier event; it is treated like "these airstrikes" and never stands alone undated
+    reference = bool(_REFERENCE_BEFORE.search(near))
     words_before = clause_before.split()[-_IRREALIS_WINDOW_WORDS:]
     if _IRREALIS_BEFORE.search(" ".join(words_before)):
         return None
-    anaphoric = False
+    anaphoric = reference
     det = _DETERMINER_BEFORE.search(near)
     if det and not verb:
         between = det.group(1).lower().split()
@@ -281,7 +290,7 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if count and not re.search(r"\b(?:the|these|those)\s+$", near[:count.start()]):
         return None  # an aggregate: "506 attacks", "eight such strikes", "a spate of bombings"
     event_type, sub_type = kind
-    return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb)
+    return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb, reference)
 
 
 def _clause_tail(before: str) -> str:

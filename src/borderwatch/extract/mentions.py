@@ -75,7 +75,8 @@ _NOT_EVENT_DATE = re.compile(
     r"|\b(?:rose|risen|climbed|reached|jumped|stood|stands|increased)\s+(?:to|at)\s+[\d,]+\s+(?:on\s+)?$",
     re.I,
 )  # "since 2022", "prior to March 18", "the toll rose to 100 on Tuesday": not when the event happened
-_TALLY = re.compile(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
+_TALLY = re.compile(r"\b\d[\d,]*\s+(?:(?!in\b|on\b|at\b|during\b|after\b|from\b)[\w-]+\s+){0,2}"
+                    r"(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
 _ORIGIN_BEFORE = re.compile(
     r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$", re.I)
 _LOCATIVE_BEFORE = re.compile(
@@ -164,7 +165,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             anchor_year = None
         dates = find_dates(sentence.text, document.published, anchor_year)
         for d in dates:
-            if d.explicit_year and not _NOT_EVENT_DATE.search(sentence.text[max(0, d.start - 25):d.start]):
+            if d.explicit_year and _event_date(sentence.text, d):
                 anchor_year, anchor_at = d.explicit_year, i
         f = _SentenceFacts(len(facts), p, sentence, dates)
         f.triggers = find_triggers(sentence.text)
@@ -172,6 +173,24 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             _read_details(f, document, theatre)
         facts.append(f)
     return facts
+
+
+_NOT_A_DAY_AFTER = re.compile(r"\s+(?:prayers?|sermon|market|bazaar)\b", re.I)
+_WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
+
+
+def _event_date(text: str, d: DateMatch) -> bool:
+    """Whether a date phrase can date an event: not "since 2022" (unless "since March 2022, when ..."),
+    not "prior to March 18", not the day of a toll update, not "Friday prayers"."""
+    if _NOT_A_DAY_AFTER.match(text, d.end):
+        return False
+    if _NOT_EVENT_DATE.search(text[max(0, d.start - 30):d.start]):
+        return bool(_WHEN_AFTER.match(text, d.end))
+    return True
+
+
+def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
+    return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
 
 def _paragraph_of(offset: int, starts: list[int]) -> int:
@@ -201,6 +220,12 @@ def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> No
     f.triggers = [t for t in f.triggers
                   if not any(a.start <= t.start and t.end <= a.end and t.end != a.end for a in f.actors)]
     f.places = [p for p in find_places(text, theatre.gazetteer) if p.start >= skip]
+    capital = theatre.capital_named(text)
+    if capital is not None and not any(p.start < capital[1] and capital[0] < p.end for p in f.places):
+        city = next((pl for pl in theatre.gazetteer.lookup(capital[2]) if pl.precision == 1), None)
+        if city is not None:
+            f.places = sorted(f.places + [PlaceMatch(capital[0], capital[1], text[capital[0]:capital[1]], city)],
+                              key=lambda p: p.start)
     date_spans = [(d.start, d.end) for d in f.dates]
     numbers = [n for n in find_numbers(text) if not any(s <= n.start < e for s, e in date_spans)]
     f.casualties = find_casualties(text, numbers)
@@ -220,6 +245,11 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
             named = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.generic is None]
             if named:
                 a = ActorMatch(a.start, a.end, a.text, named[-1].actor_id, MatchKind.NAME)
+        elif a.kind == MatchKind.GENERIC and a.generic == "militants" and _MEMBER_OF_GROUP.match(text, a.end):
+            group = next((b for b in actors if b.start >= a.end and b.kind == MatchKind.NAME and b.actor_id
+                          and b.start - a.end <= 30), None)
+            if group is not None:  # "a suicide bomber from the Islamic State Khorasan Province"
+                a = ActorMatch(a.start, a.end, a.text, group.actor_id, MatchKind.NAME)
         elif a.kind == MatchKind.GENERIC and a.country is None and _POSSESSIVE_BEFORE.search(text[:a.start]):
             owners = [_home(b, theatre) for b in out if _home(b, theatre)]
             if owners:
@@ -228,6 +258,7 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
     return out
 
 
+_MEMBER_OF_GROUP = re.compile(r"\s+(?:from|of|belonging to|linked to|affiliated with)\s+(?:the\s+)?", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|[a-z-]+\s+)?$", re.I)
 
 
@@ -250,7 +281,7 @@ def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[Da
             r = d.range
             if r is None or r.precision.rank > Precision.MONTH.rank:
                 continue
-            if _NOT_EVENT_DATE.search(f.sentence.text[max(0, d.start - 30):d.start]):
+            if not _event_date(f.sentence.text, d):
                 continue
             if r.start <= published and r.end >= published - timedelta(days=STORY_WINDOW_DAYS):
                 return r, True
@@ -297,7 +328,18 @@ class _DocumentCoder:
             triggers = [t for t in triggers if t.strength >= 1]
         named = [t for t in triggers if t.text.lower() not in _CASUALTY_VERBS]
         if named:
-            return named
+            # a killing told in a clause of its own and dated from there on ("since March 2022, when a
+            # bomber killed 60") is an act of its own; elsewhere a killing is the toll of the named act
+            clauses = clause_bounds(f.sentence.text)
+            named_clauses = {_clause_index(clauses, t.start) for t in named}
+            alone = []
+            for t in triggers:
+                clause = _clause_index(clauses, t.start)
+                if t in named or not t.verb or clause in named_clauses:
+                    continue
+                if any(d.range is not None and d.start >= clauses[clause][0] for d in f.dates):
+                    alone.append(t)
+            return sorted(named + alone, key=lambda t: t.start) if alone else named
         if triggers and self._recent_draft(f) is not None:
             return []  # a casualty report about the event the paragraph is already telling
         if triggers and (_TALLY.search(f.sentence.text) or self._only_vague(f)):
@@ -337,6 +379,8 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
+            if _in_attribution_tail(text, p.start, triggers):
+                continue  # "..., the spokesman told a news conference in Kabul": where it was said
             as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
             if as_state and not _LOCATIVE_BEFORE.search(before):
                 continue  # "Pakistan responded", "what Kabul portrayed": the state, not the place
@@ -427,8 +471,7 @@ class _DocumentCoder:
 
     def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
         text = f.sentence.text
-        usable = [d for d in f.dates if d.range is not None
-                  and not _NOT_EVENT_DATE.search(text[max(0, d.start - 25):d.start])]
+        usable = [d for d in f.dates if d.range is not None and _event_date(text, d)]
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
@@ -765,6 +808,17 @@ def _share_coordinated_places(text: str, triggers: list[TriggerMatch], owned: di
             owned[i], owned[i + 1] = list(shared), list(shared)
 
 
+_TELLING = re.compile(r"\b(?:said|says|told|stated|added|announced|claimed|confirmed|reported)\b", re.I)
+
+
+def _in_attribution_tail(text: str, pos: int, triggers: list[TriggerMatch]) -> bool:
+    """A place after the source's speech verb, with no trigger after it, is where it was said."""
+    last_trigger = max((t.end for t in triggers if t.end <= pos), default=0)
+    if any(t.start > pos for t in triggers):
+        return False
+    return bool(_TELLING.search(text, last_trigger, pos))
+
+
 def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: list[tuple[int, int]],
                clauses: list[tuple[int, int]]) -> str:
     """The words that can tell how a trigger's act was done: its clause, cut at the trigger words around
@@ -783,8 +837,9 @@ def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: l
 
 
 def _symmetric(trigger: TriggerMatch) -> bool:
-    """'the clashes', 'the skirmishes': both sides fight, so the words do not say who did it to whom."""
-    return trigger.anaphoric and trigger.event_type == "Battles" and trigger.strength == 2
+    """Words that do not say who did it to whom: 'the clashes' (both sides fight), and a reference back
+    ('Pakistan responded to the attack with airstrikes', where the actors are the responder's)."""
+    return trigger.reference or (trigger.anaphoric and trigger.event_type == "Battles" and trigger.strength == 2)
 
 
 def _fill(target: _Draft, source: _Draft) -> None:

@@ -34,7 +34,11 @@ _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|l
 # "attacked two Pakistani military checkposts": at most two words between a verb and its object
 _DIRECT_OBJECT_GAP = re.compile(
     r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b)[\w'-]+\s+){0,2}")
+_SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
+# "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
+_MEMBERS_OF = re.compile(r"^\s*(?:[\w-]+\s+)?(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
+                         r"commanders)\s+of\s+(?:the\s+)?$", re.I)
 _TARGETS_OF = re.compile(r"\btargets?\W*\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
 _POSSESSIVE_OR_ADJ_GAP = re.compile(r"^(?:'s|')?\s*(?:[a-z][\w-]*\s+){0,2}$")
 
@@ -49,7 +53,8 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
     """actor1 and actor2 of `trigger` among `actors` (claimants already removed), offsets into `text`."""
     in_clause = [a for a in actors if a.start >= clause[0] and a.end <= clause[1]
                  or (a.start <= trigger.start and trigger.end <= a.end)]
-    if trigger.verb and _PASSIVE_BEFORE.search(text[max(0, trigger.start - 30):trigger.start]):
+    suffered = _SUFFERED.match(trigger.text) is not None  # "survived an attempt on his life": he was the target
+    if suffered or (trigger.verb and _PASSIVE_BEFORE.search(text[max(0, trigger.start - 30):trigger.start])):
         # "were attacked by X": the agent did it; the subject before the verb suffered it
         agent = next((a for a in in_clause if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
         before = [a for a in in_clause if a.end <= trigger.start and a is not agent and not _governed(text, a)]
@@ -99,7 +104,7 @@ def _find_actor2(text: str, trigger: TriggerMatch, actors: list[ActorMatch],
 
 def _governed(text: str, actor: ActorMatch) -> bool:
     window = text[max(0, actor.start - 40):actor.start]
-    if _SUBJECT_EXCEPTIONS.search(window):
+    if _SUBJECT_EXCEPTIONS.search(window) or _MEMBERS_OF.search(window):
         return False
     return bool(_GOVERNED_BEFORE.search(window))
 
