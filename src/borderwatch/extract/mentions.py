@@ -64,6 +64,8 @@ FALLBACK_WINDOW_DAYS = 7
 ANCHOR_YEAR_SENTENCES = 4
 # Undated events take the publication week only in the lead, where reports tell the news of the day.
 LEAD_SENTENCES = 3
+# How far back a casualty sentence with no place or date of its own looks for the story's event.
+STORY_LOOKBACK_SENTENCES = 6
 # How far back (in sentences) a casualty sentence without a trigger looks for its event.
 CASUALTY_LOOKBACK_SENTENCES = 3
 
@@ -175,6 +177,10 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
     return facts
 
 
+# "said on Sunday", "gave different figures on Sunday", "told reporters in Kabul": when and where it was said
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told|stated|announced|confirmed|added|reported|statement|conference|briefing|figures|"
+    r"spoke|speaking)\b[^.;,]{0,30}$", re.I)
 _NOT_A_DAY_AFTER = re.compile(r"\s+(?:prayers?|sermon|market|bazaar)\b", re.I)
 _WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
 
@@ -328,20 +334,20 @@ class _DocumentCoder:
             triggers = [t for t in triggers if t.strength >= 1]
         named = [t for t in triggers if t.text.lower() not in _CASUALTY_VERBS]
         if named:
-            # a killing told in a clause of its own and dated from there on ("since March 2022, when a
-            # bomber killed 60") is an act of its own; elsewhere a killing is the toll of the named act
+            # "the deadliest attack since March 2022, when a bomber killed 60": a killing after the named
+            # act, in a clause of its own, with a date between them, is an act of its own. Otherwise a
+            # killing is the toll of the act the sentence names ("23 were martyred when ... attacked").
             clauses = clause_bounds(f.sentence.text)
             named_clauses = {_clause_index(clauses, t.start) for t in named}
-            alone = []
-            for t in triggers:
-                clause = _clause_index(clauses, t.start)
-                if t in named or not t.verb or clause in named_clauses:
-                    continue
-                if any(d.range is not None and d.start >= clauses[clause][0] for d in f.dates):
-                    alone.append(t)
+            last_named = max(t.end for t in named)
+            alone = [t for t in triggers
+                     if t not in named and t.verb and t.start > last_named
+                     and _clause_index(clauses, t.start) not in named_clauses
+                     and any(d.range is not None and last_named <= d.start < t.start
+                             and _clause_index(clauses, d.start) not in named_clauses for d in f.dates)]
             return sorted(named + alone, key=lambda t: t.start) if alone else named
-        if triggers and self._recent_draft(f) is not None:
-            return []  # a casualty report about the event the paragraph is already telling
+        if triggers and (self._recent_draft(f) is not None or self._story_event_for(f) is not None):
+            return []  # a casualty report about an event the document is already telling
         if triggers and (_TALLY.search(f.sentence.text) or self._only_vague(f)):
             return []  # "601 people were killed in 506 attacks in 2022": a tally, not an event
         return triggers
@@ -379,7 +385,7 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
-            if _in_attribution_tail(text, p.start, triggers):
+            if _in_attribution_tail(text, p.start, triggers) or _STATEMENT_BEFORE.search(before):
                 continue  # "..., the spokesman told a news conference in Kabul": where it was said
             as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
             if as_state and not _LOCATIVE_BEFORE.search(before):
@@ -472,6 +478,9 @@ class _DocumentCoder:
     def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
         text = f.sentence.text
         usable = [d for d in f.dates if d.range is not None and _event_date(text, d)]
+        told = [d for d in usable if _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start])]
+        if len(told) < len(usable):
+            usable = [d for d in usable if d not in told]  # a date of the act beats the date it was told
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
@@ -593,7 +602,6 @@ class _DocumentCoder:
                 d.event_type, d.sub_event_type, d.trigger = target.event_type, target.sub_event_type, target.trigger
                 d.facts, d.wave = target.facts, target.wave
                 _fill(d, target)
-                d.claims.extend(target.claims)
                 d.evidence = _merged_evidence(target.evidence, d.evidence)
                 d.spans = list(target.spans) + d.spans
             self.drafts[index:index + 1] = new_precise
@@ -644,6 +652,25 @@ class _DocumentCoder:
                 return last
         return None
 
+    def _story_event_for(self, f: _SentenceFacts) -> _Draft | None:
+        """A casualty sentence with no place and no date of its own beyond the story's ("58 soldiers were
+        killed, the spokesman told reporters") is about an event told a few sentences before."""
+        text = f.sentence.text
+        if any(d.range is not None and (self.story is None or not d.range.overlaps(self.story))
+               and not _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start]) for d in f.dates):
+            return None
+        if any(p.place.precision < 4 and not _in_attribution_tail(text, p.start, f.triggers)
+               and not _STATEMENT_BEFORE.search(text[max(0, p.start - 40):p.start]) for p in f.places):
+            return None
+        for m in reversed(self.drafts):
+            newest = max(e.start for e in m.evidence)
+            back = f.index - next((g.index for g in self.facts if g.sentence.start == newest), f.index)
+            if back > STORY_LOOKBACK_SENTENCES:
+                return None
+            if m.event_type == "Battles" or m.date is None or self.story is None or m.date.overlaps(self.story):
+                return m
+        return None
+
     def _attach_claims(self, f: _SentenceFacts, triggers, homes: dict[int, list[_Draft]]) -> None:
         if not f.casualties and not f.responsibility:
             return
@@ -679,7 +706,7 @@ class _DocumentCoder:
                 return d.event_type == "Battles" or d.actor1 is None or d.actor1 not in victim_ids
             ranked = sorted(live, key=lambda it: (not fits(it[0]), abs(it[1].start - c.start)))
             return homes[ranked[0][0]]
-        recent = self._recent_draft(f)
+        recent = self._recent_draft(f) or self._story_event_for(f)
         if recent is None:
             return []
         return [m for m in self.drafts if m.wave == recent.wave]
