@@ -38,7 +38,7 @@ from borderwatch.extract.events import (
 )
 from borderwatch.extract.numbers import find_numbers
 from borderwatch.extract.places import PlaceMatch, find_places
-from borderwatch.extract.roles import assign_roles
+from borderwatch.extract.roles import Roles, assign_roles
 from borderwatch.model import (
     EXPLOSIONS,
     Claim,
@@ -257,8 +257,12 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
             if group is not None:  # "a suicide bomber from the Islamic State Khorasan Province"
                 a = ActorMatch(a.start, a.end, a.text, group.actor_id, MatchKind.NAME)
         elif a.kind == MatchKind.GENERIC and a.country is None and _POSSESSIVE_BEFORE.search(text[:a.start]):
+            groups = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.actor_id in theatre.actors
+                      and theatre.actors.get(b.actor_id).inter in (2, 3)]
             owners = [_home(b, theatre) for b in out if _home(b, theatre)]
-            if owners:
+            if a.generic == "militants" and groups:  # "the TTP said its fighters had ambushed the troops"
+                a = ActorMatch(a.start, a.end, a.text, groups[-1].actor_id, MatchKind.NAME)
+            elif owners:  # "Afghanistan's defence ministry said its forces ...": Afghanistan's forces
                 a = ActorMatch(a.start, a.end, a.text, None, MatchKind.GENERIC, a.generic, owners[-1])
         out.append(a)
     return out
@@ -430,6 +434,8 @@ class _DocumentCoder:
         text = f.sentence.text
         non_victims = [a for a in actors if a not in victims]
         roles = assign_roles(text, trigger, non_victims, clause)
+        if roles.actor1 is None and not trigger.verb:
+            roles = Roles(_agent_of_later_killing(text, trigger, non_victims), roles.actor2)
         actor2_match = roles.actor2
         if actor2_match is None:
             in_clause = [v for v in victims if clause[0] <= v.start < clause[1]]
@@ -585,7 +591,9 @@ class _DocumentCoder:
             same_kind = (d.event_type == EXPLOSIONS and d.place is None and not d.country_weak
                          and d.country == m.country and d.sub_event_type == m.sub_event_type)
             # "jets raided Afghan territory": remote strikes in one country that day are the strikes told
-            if placed or same_actor1 or same_target or same_kind:
+            names_attacker = (d.place is None and m.actor1 is None and d.actor1 is not None
+                              and d.actor2 is not None and d.actor2 == m.actor2)  # "its fighters had ambushed the troops"
+            if placed or same_actor1 or same_target or same_kind or names_attacker:
                 return m  # unknowns agree only when something known is shared
         return None
 
@@ -685,15 +693,18 @@ class _DocumentCoder:
                     t.claims.append(claim)
                 if f.sentence not in t.evidence:
                     t.evidence = _merged_evidence(t.evidence, [f.sentence])
+        claimed = [d for drafts in homes.values() for d in drafts]
+        if f.responsibility and not claimed:
+            recent = self._recent_draft(f) or self._story_event_for(f)
+            claimed = [m for m in self.drafts if recent is not None and m.wave == recent.wave]
         for r in f.responsibility:
-            for drafts in homes.values():
-                for d in drafts:
-                    actor = self._resolve(r.actor, d.country, d.date.start if d.date else None, armed=False)
-                    d.claims.append(Claim(ClaimKind.RESPONSIBILITY, None, actor, None,
-                                          (self._span(f, r.actor.start, r.actor.end, SpanKind.CLAIMANT,
-                                                      actor, "responsibility"),)))
-                    if d.actor1 is None:
-                        d.actor1 = actor
+            for d in claimed:
+                actor = self._resolve(r.actor, d.country, d.date.start if d.date else None, armed=False)
+                d.claims.append(Claim(ClaimKind.RESPONSIBILITY, None, actor, None,
+                                      (self._span(f, r.actor.start, r.actor.end, SpanKind.CLAIMANT,
+                                                  actor, "responsibility"),)))
+                if d.actor1 is None:  # who claimed it carried it out, as far as the text says
+                    d.actor1, d.actor1_match, d.actor1_owner = actor, r.actor, f
 
     def _claim_targets(self, f, c: Casualty, triggers, homes) -> list[_Draft]:
         live = [(i, t) for i, t in enumerate(triggers) if homes.get(i)]
@@ -861,6 +872,21 @@ def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: l
         end = b
     end = min([end] + [s for s, _ in raw if s >= trigger.end])
     return text[start:end]
+
+
+_LATER_KILLING = re.compile(r"\s+(?:had\s+|have\s+)?(?:killed|massacred|shot dead|gunned down|attacked|stormed)\b", re.I)
+
+
+def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
+    """'the 2014 massacre at the Army Public School, where Tehreek-e-Taliban gunmen killed 140': the act
+    is named first and its doer told after it."""
+    after = [a for a in actors if a.start >= trigger.end and a.start - trigger.end <= 120]
+    for i, a in enumerate(after):
+        rest = after[i + 1] if i + 1 < len(after) else None
+        end = rest.end if rest is not None and rest.start - a.end <= 1 else a.end  # "Tehreek-e-Taliban gunmen"
+        if _LATER_KILLING.match(text, end):
+            return a if a.actor_id else (rest if rest is not None and rest.actor_id else a)
+    return None
 
 
 def _symmetric(trigger: TriggerMatch) -> bool:

@@ -37,7 +37,7 @@ _DIRECT_OBJECT_GAP = re.compile(
 _SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
 # "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
-_MEMBERS_OF = re.compile(r"^\s*(?:[\w-]+\s+)?(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
+_MEMBERS_OF = re.compile(r"\b(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
                          r"commanders)\s+of\s+(?:the\s+)?$", re.I)
 _TARGETS_OF = re.compile(r"\btargets?\W*\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
 _POSSESSIVE_OR_ADJ_GAP = re.compile(r"^(?:'s|')?\s*(?:[a-z][\w-]*\s+){0,2}$")
