@@ -591,8 +591,9 @@ class _DocumentCoder:
             same_kind = (d.event_type == EXPLOSIONS and d.place is None and not d.country_weak
                          and d.country == m.country and d.sub_event_type == m.sub_event_type)
             # "jets raided Afghan territory": remote strikes in one country that day are the strikes told
+            # "its fighters had ambushed the troops": a later telling names who did it
             names_attacker = (d.place is None and m.actor1 is None and d.actor1 is not None
-                              and d.actor2 is not None and d.actor2 == m.actor2)  # "its fighters had ambushed the troops"
+                              and d.actor2 is not None and d.actor2 == m.actor2)
             if placed or same_actor1 or same_target or same_kind or names_attacker:
                 return m  # unknowns agree only when something known is shared
         return None
@@ -874,7 +875,8 @@ def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: l
     return text[start:end]
 
 
-_LATER_KILLING = re.compile(r"\s+(?:had\s+|have\s+)?(?:killed|massacred|shot dead|gunned down|attacked|stormed)\b", re.I)
+_LATER_KILLING = re.compile(
+    r"\s+(?:had\s+|have\s+)?(?:killed|massacred|shot dead|gunned down|attacked|stormed)\b", re.I)
 
 
 def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
