@@ -34,7 +34,8 @@ _FORWARD_KIND = re.compile(
 )
 _BACKWARD_KIND = re.compile(
     r"\b(?P<verb>killing|killed|kill|death|deaths|death toll|killing of|martyrdom|injuring|wounding|"
-    r"injured|wounded|left|claimed the lives|lives of|capturing|arresting|abducting|kidnapping|neutrali[sz]"
+    r"injured|wounded|left|claimed the lives|lives of|capturing|arresting|abducting|kidnapping|abducted|"
+    r"kidnapped|captured|arrested|detained|neutrali[sz]"
     r"ing|neutrali[sz]ed|eliminating|eliminated)\s+(?:of\s+|to\s+|at\s+|rose to\s+|reached\s+|stands at\s+)?"
     r"(?:at least\s+|some\s+|nearly\s+|about\s+|around\s+|over\s+|more than\s+)?$",
     re.I,

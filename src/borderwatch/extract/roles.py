@@ -26,8 +26,9 @@ _TARGET_PREP_BEFORE = re.compile(
 )
 _GOVERNED_BEFORE = re.compile(
     r"\b(?:on|against|at|upon|of|in|into|inside|from|with|to|for|across|near|targeting|by|between|among|"
-    r"including|about|over)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}$|\b\w+ed\s+"
-    r"(?:the\s+|a\s+|an\s+)?$",
+    r"including|about|over)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+    r"(?:(?!that\b|which\b|who\b|when\b|as\b)[a-z][\w'-]*\s+){0,2}$"  # "on the outlawed", not "on Saturday that"
+    r"|\b\w+ed\s+(?:the\s+|a\s+|an\s+)?$",
     re.I,
 )
 _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|later|subsequently)\s+$", re.I)
