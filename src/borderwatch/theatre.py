@@ -44,9 +44,10 @@ class Theatre:
     def country_of_demonym_place(self, text: str) -> str | None:
         """'in two eastern Afghan provinces', 'on Pakistani soil' -> the country; None when not said."""
         for word, country in self.demonyms:
-            if re.search(rf"\b{re.escape(word)}\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|cities|"
-                         r"city|towns?|villages?|side|border areas?|airspace|regions?)\b", text):
-                return country
+            for m in re.finditer(rf"\b{re.escape(word)}\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|"
+                                 r"cities|city|towns?|villages?|side|border areas?|airspace|regions?)\b", text):
+                if not re.search(r"\b(?:from|across)\s+(?:the\s+)?$", text[max(0, m.start() - 14):m.start()]):
+                    return country  # "from the Afghan side" is where it came from, not where it happened
         return None
 
     def capital_named(self, text: str) -> tuple[int, int, str] | None:

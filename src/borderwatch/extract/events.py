@@ -51,6 +51,11 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
     (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
     (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
+    (r"(?:captured|seized|overran|taken|took) (?:the )?(?:(?:border|strategic|key|main|district) ){0,2}"
+     r"(?:town|district|city|crossing|district headquarters|district cent(?:re|er)|provincial capital|"
+     r"border post|border crossing)", TAKEOVER, 2),
+    (r"(?:captured|seized|overran)(?= (?-i:[A-Z]))", TAKEOVER, 2),  # "captured Spin Boldak"
+    (r"sieges?", CLASH, 2),
     (r"strikes?|struck|bombed|pounded|strafed|hit(?=\s+(?:\w+\s+)?(?:targets?|hideouts?|positions?|camps?|"
      r"posts?|compounds?|homes?|houses?|villages?|bases?))", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
@@ -215,16 +220,21 @@ CLAUSE_BOUNDARY_RE = re.compile(
 )
 
 _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
-    (re.compile(r"\bsuicide\b|\bblew (?:himself|herself|themselves) up", re.I), SUICIDE),
-    (re.compile(r"\b(?:IEDs?|roadside bombs?|landmines?|land mines?|improvised explosive|bomb|explosives?|"
-                r"planted)\b", re.I), IED),
+    (re.compile(r"\bsuicide\b|\bblew (?:himself|herself|themselves) up|\bbomber\b|\brammed\b[^.;]{0,60}"
+                r"explosive|explosives?-(?:laden|packed)[^.;]{0,40}\brammed|\bVBIEDs?\b", re.I), SUICIDE),
+    # "armed with guns and explosives" is how attackers came, not a blast: only a bomb that went off counts
+    (re.compile(r"\b(?:IEDs?|roadside bombs?|landmines?|land mines?|improvised explosive|explosive device|planted|"
+                r"bomb (?:blast|exploded|went off)|bomb attack|car bomb|blast|explosion)\b", re.I), IED),
     (re.compile(r"\bgrenades?\b", re.I), GRENADE),
-    (re.compile(r"\b(?:jets?|warplanes?|aircraft|air force|drones?|UCAVs?|helicopters?|gunships?|"
+    # not "air force": an attack on an air force base is no airstrike
+    (re.compile(r"\b(?:jets?|warplanes?|aircraft|drones?|UCAVs?|helicopters?|gunships?|"
                 r"airstrikes?|air strikes?|aerial|Predators?|Reapers?|bomb(?:ed|ing) raids?|sorties)\b", re.I),
      AIR),
     (re.compile(r"\b(?:artillery|mortars?|rockets?|missiles?|shell(?:s|ing|ed)|heavy weapons|"
                 r"bombardment|howitzers?|long-range)\b", re.I), SHELLING),
 ]
+# Acts done to someone, not fights between two sides: aimed at civilians they are attacks on civilians.
+_ONE_SIDED = ("opened fire", "fired", "stormed", "raid", "assault", "ambush")
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
 
@@ -315,6 +325,9 @@ def clause_bounds(text: str) -> tuple[tuple[int, int], ...]:
 def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool) -> tuple[str, str]:
     """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause."""
     if trigger.event_type is not None and trigger.strength == 2:
+        one_sided = trigger.text.lower().startswith(_ONE_SIDED)
+        if trigger.event_type == BATTLES and one_sided and civilian_target and _cue_type(clause) is None:
+            return CIVILIAN_ATTACK  # "gunmen opened fire on a convoy of passenger vehicles"
         if trigger.event_type == BATTLES and trigger.sub_event_type == "Armed clash":
             air = _cue_type(clause)
             if air in (AIR, SHELLING) and trigger.text.lower().startswith(("opened fire", "fired", "raid", "assault")):

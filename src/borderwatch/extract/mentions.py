@@ -80,10 +80,19 @@ _NOT_EVENT_DATE = re.compile(
 _TALLY = re.compile(r"\b\d[\d,]*\s+(?:(?!in\b|on\b|at\b|during\b|after\b|from\b)[\w-]+\s+){0,2}"
                     r"(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
 _ORIGIN_BEFORE = re.compile(
-    r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$", re.I)
+    r"\bfrom\s+(?:the\s+|across\s+the\s+)?(?:(?!into\b|to\b|in\b|toward\b)[\w'-]+\s+){0,2}$"
+    r"|\b(?:gathered|assembled|massed|based|sheltering|hiding|regrouped)\s+(?:in|at)\s+(?:the\s+)?"
+    r"(?:[\w'-]+,?\s+){0,10}$"
+    r"|\b(?:travell?ing|heading|bound|going|way|en route|returning)\s+(?:from\s+[\w' -]+?\s+)?to\s+$"
+    r"|\bfrom\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+to\s+$", re.I)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|inside|into|within|across|throughout|at|on|near|along|including|such as)\s+(?:the\s+)?"
     r"(?:(?!what\b|which\b|that\b|whom?\b|its\b|their\b|his\b|her\b)[\w'-]+\s+)?$", re.I)
+# "seized the town", "attacked the post": a place the paragraph has just named
+_PLACE_REFERENCE = re.compile(r"\bthe\s+(?:border\s+)?(?:town|city|district|village|crossing|area|valley|post|"
+                              r"checkpost|garrison|base|camp|market|compound)\b", re.I)
+# "Dand-e-Patan district of Afghanistan's Paktia province": one place phrase, outer units after "of" or ","
+_SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|,)[^.;]{0,30}$", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 _NOT_A_LOCATION_AFTER = re.compile(r"^(?:-based|-born|-bound|-registered|-made)\b", re.I)
 _PASSIVE_VICTIM = re.compile(
@@ -104,6 +113,7 @@ class _SentenceFacts:
     casualties: list[Casualty] = field(default_factory=list)
     attributions: list = field(default_factory=list)
     responsibility: list = field(default_factory=list)
+    dateline: list[PlaceMatch] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -171,6 +181,11 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
                 anchor_year, anchor_at = d.explicit_year, i
         f = _SentenceFacts(len(facts), p, sentence, dates)
         f.triggers = find_triggers(sentence.text)
+        if not facts:  # the report's dateline: where it was filed from, a fallback location
+            dateline = _DATELINE.match(sentence.text)
+            if dateline is not None:
+                f.dateline = [pm for pm in find_places(sentence.text[:dateline.end()], theatre.gazetteer)
+                              if pm.place.precision <= 3]
         if f.triggers or CASUALTY_WORDS_RE.search(sentence.text):
             _read_details(f, document, theatre)
         facts.append(f)
@@ -259,7 +274,8 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
         elif a.kind == MatchKind.GENERIC and a.country is None and _POSSESSIVE_BEFORE.search(text[:a.start]):
             groups = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.actor_id in theatre.actors
                       and theatre.actors.get(b.actor_id).inter in (2, 3)]
-            owners = [_home(b, theatre) for b in out if _home(b, theatre)]
+            owners = [_home(b, theatre) for b in out if _home(b, theatre)
+                      and not _PREPOSITION_BEFORE.search(text[max(0, b.start - 12):b.start])]
             if a.generic == "militants" and groups:  # "the TTP said its fighters had ambushed the troops"
                 a = ActorMatch(a.start, a.end, a.text, groups[-1].actor_id, MatchKind.NAME)
             elif owners:  # "Afghanistan's defence ministry said its forces ...": Afghanistan's forces
@@ -269,6 +285,7 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
 
 
 _MEMBER_OF_GROUP = re.compile(r"\s+(?:from|of|belonging to|linked to|affiliated with)\s+(?:the\s+)?", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:with|of|in|into|to|from|on|against|at|inside)\s+(?:the\s+)?$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|[a-z-]+\s+)?$", re.I)
 
 
@@ -382,10 +399,11 @@ class _DocumentCoder:
         found = {t.start for t in f.triggers}
         sinks = [(a, b) for a, b in trigger_words(text) if a not in found]  # filtered as plans, references...
         metonyms = [(a.start, a.end) for a in f.actors if a.kind == MatchKind.METONYM]
-        origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 40):p.start])]
+        origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 90):p.start])]
         for p in f.places:
             before = text[max(0, p.start - 40):p.start]
-            if p in origins or any(_contains(p.place, o.place) and p.start > o.start for o in origins):
+            if p in origins or any(_contains(p.place, o.place) and _SAME_PHRASE.match(text, o.end, p.start)
+                                   for o in origins if p.start > o.start):
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
@@ -468,9 +486,36 @@ class _DocumentCoder:
                 actor2 = self._resolve(actor2_match, country, when, armed=True)
             d = _Draft(f, trigger, event_type, sub_type, date_range, date_match, f if date_match else None,
                        place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
+            if pm is None and _PLACE_REFERENCE.search(clause_text):
+                self._place_from_paragraph(d, f)
+            if d.place is None:
+                self._place_from_dateline(d, f)
             d.evidence.append(f.sentence)
             drafts.append(d)
         return drafts
+
+    def _place_from_dateline(self, d: _Draft, f: _SentenceFacts) -> None:
+        """'QUETTA: At least 70 people were killed ...': a lead event that names no place of its own took
+        place where the report was filed from, when the countries agree; the dateline stays a fallback."""
+        if f.paragraph != 0 or not self.facts or not self.facts[0].dateline:
+            return
+        p = self.facts[0].dateline[0]
+        if d.country is None or d.country_weak or d.country == p.place.country:
+            d.place, d.place_match, d.place_owner = p.place, p, self.facts[0]
+            d.country, d.country_weak = p.place.country, False
+
+    def _place_from_paragraph(self, d: _Draft, f: _SentenceFacts) -> None:
+        """'The Taliban seized the town on Wednesday': the town is the place the paragraph just named."""
+        for g in reversed(self.facts[:f.index]):
+            if g.paragraph != f.paragraph:
+                return
+            named = [p for p in g.places if p.place.precision <= 2]
+            if named:
+                p = named[-1]
+                if d.country in (None, p.place.country) or d.country_weak:
+                    d.place, d.place_match, d.place_owner = p.place, p, g
+                    d.country, d.country_weak = p.place.country, False
+                return
 
     def _targets_civilians(self, f: _SentenceFacts, actor2: ActorMatch | None, clause) -> bool:
         if actor2 is not None:
