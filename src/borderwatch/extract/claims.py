@@ -74,7 +74,8 @@ _SPEECH_VERB = re.compile(
     re.I,
 )
 _RESPONSIBILITY = re.compile(
-    r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bresponsibility\s+(?:for\s+[^.]{0,80}?\s+)?"
+    r"\bclaim(?:ed|s|ing)?\s+(?:the\s+|an\s+|a\s+)?(?:[\w-]+\s+)?(?:attack|bombing|blast|assault|strike|killing|"
+    r"ambush|raid)s?\b|\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bresponsibility\s+(?:for\s+[^.]{0,80}?\s+)?"
     r"(?:was|has been|had been)\s+claimed\s+by\b|\bowned\s+(?:up\s+)?(?:the\s+)?(?:attack|bombing)\b",
     re.I,
 )
@@ -143,15 +144,19 @@ _CIVILIAN_GROUPS = frozenset({"women", "children", "civilians"})
 
 
 def _sum_civilian_breakdowns(found: list[Casualty]) -> list[Casualty]:
-    """'five women and three children died' is one count of eight civilians, not two claims."""
+    """'five women and three children died' is one count of eight, and 'five soldiers and 13 civilians
+    were martyred' one of eighteen: victims of one verb on one side are one toll. Fighters and their
+    victims ('11 soldiers and 19 militants were killed') stay apart."""
     out: list[Casualty] = []
     for c in found:
         prev = out[-1] if out else None
         if (prev is not None and prev.verb_start == c.verb_start and prev.kind is c.kind
                 and prev.count.count is not None and c.count.count is not None
-                and prev.victim_group in _CIVILIAN_GROUPS and c.victim_group in _CIVILIAN_GROUPS):
+                and (prev.victim_group == "militants") == (c.victim_group == "militants")):
+            groups = {prev.victim_group, c.victim_group}
+            group = "civilians" if groups <= _CIVILIAN_GROUPS else (prev.victim_group if len(groups) == 1 else None)
             out[-1] = Casualty(c.kind, Count(count=prev.count.count + c.count.count), prev.start, c.end,
-                               c.verb_start, c.verb_end, prev.victim_start, c.victim_end, "civilians")
+                               c.verb_start, c.verb_end, prev.victim_start, c.victim_end, group)
             continue
         out.append(c)
     return out

@@ -802,7 +802,7 @@ class _DocumentCoder:
     def _claim(self, f: _SentenceFacts, c: Casualty, attributions, target: _Draft) -> Claim:
         attribution = claimant_of(c, attributions) if attributions else None
         claimant, spans = None, [self._span(f, c.start, c.end, SpanKind.NUMBER, None, str(c.kind))]
-        if attribution is not None and attribution.actor is not None:
+        if attribution is not None and attribution.actor is not None and not _unnamed_officials(attribution.actor):
             owner = attribution.facts if isinstance(attribution, _Shifted) else f
             claimant = self._resolve(attribution.actor, target.country,
                                      target.date.start if target.date else None, armed=False)
@@ -934,6 +934,12 @@ def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[Actor
         if _LATER_KILLING.match(text, end):
             return a if a.actor_id else (rest if rest is not None and rest.actor_id else a)
     return None
+
+
+def _unnamed_officials(actor: ActorMatch) -> bool:
+    """'officials said', 'authorities said': no one the reader can hold to the figure (coding guide).
+    Police and the military remain sources, and 'Pakistani officials' names a side."""
+    return actor.kind == MatchKind.GENERIC and actor.generic == "government" and actor.country is None
 
 
 def _symmetric(trigger: TriggerMatch) -> bool:
