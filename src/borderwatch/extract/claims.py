@@ -57,8 +57,8 @@ _SUM_PATTERN = re.compile(
 _VICTIM_GROUPS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bwomen\b", re.I), "women"),
     (re.compile(r"\bchildren\b|\bstudents\b|\bschoolchildren\b", re.I), "children"),
-    (re.compile(r"\bcivilians?\b|\bvillagers\b|\bworshippers\b|\bpassengers\b|\bresidents\b|\bworkers\b", re.I),
-     "civilians"),
+    (re.compile(r"\bcivilians?\b|\bvillagers\b|\bworshippers\b|\bpassengers\b|\bresidents\b|\bworkers\b|"
+                r"\bpeople\b|\bpersons\b|\bmourners\b|\blawyers\b", re.I), "civilians"),
     (re.compile(r"\bpolice\w*\b|\bconstables?\b|\bcops\b|\blevies\b", re.I), "police"),
     (re.compile(r"\bsoldiers?\b|\btroops\b|\bpersonnel\b|\bofficers?\b|\bservicemen\b|\bjawans\b|\bsepoys?\b|"
                 r"\bcaptain\b|\bmajor\b|\bsecurity forces\b|\bmilitary\b", re.I), "soldiers"),

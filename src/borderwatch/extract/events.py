@@ -212,6 +212,8 @@ _TREND_AFTER = re.compile(
 _TOLL_BEFORE = re.compile(r"\b(?:toll|number of (?:people |those )?(?:killed|dead|deaths|casualties|victims))\s+"
                           r"(?:from|in|of)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 
+_QUANTITY_NOUNS = ("series", "spate", "spree", "wave", "string", "number", "increase", "rise", "surge")
+
 # Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
 CLAUSE_BOUNDARY_RE = re.compile(
     r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|,\s+and\b(?=\s+(?:[\w'-]+\s+){0,3}?\w+ed\b)|\b(?:after|before|when|whereas|while|following|as|"
@@ -297,7 +299,9 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
     count = _COUNT_BEFORE.search(near) if plural else None
-    if count and not re.search(r"\b(?:the|these|those)\s+$", near[:count.start()]):
+    # "the two strikes" refers back; "the string of attacks" is still many
+    quantity_noun = count is not None and count.group().lower().startswith(_QUANTITY_NOUNS)
+    if count and (quantity_noun or not re.search(r"\b(?:the|these|those)\s+$", near[:count.start()])):
         return None  # an aggregate: "506 attacks", "eight such strikes", "a spate of bombings"
     event_type, sub_type = kind
     return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb, reference)

@@ -177,7 +177,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             anchor_year = None
         dates = find_dates(sentence.text, document.published, anchor_year)
         for d in dates:
-            if d.explicit_year and _event_date(sentence.text, d):
+            if d.explicit_year and _event_date(sentence.text, d) and not _in_background_clause(sentence.text, d):
                 anchor_year, anchor_at = d.explicit_year, i
         f = _SentenceFacts(len(facts), p, sentence, dates)
         f.triggers = find_triggers(sentence.text)
@@ -198,6 +198,14 @@ _STATEMENT_BEFORE = re.compile(
     r"spoke|speaking)\b[^.;,]{0,30}$", re.I)
 _NOT_A_DAY_AFTER = re.compile(r"\s+(?:prayers?|sermon|market|bazaar)\b", re.I)
 _WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
+
+
+def _in_background_clause(text: str, d: DateMatch) -> bool:
+    """'... since the Afghan Taliban seized Kabul in August 2021': a year told in passing in a since- or
+    after-clause does not set the year the story is in."""
+    clauses = clause_bounds(text)
+    start = clauses[_clause_index(clauses, d.start)][0]
+    return bool(re.match(r"\s*(?:since|after|before|until)\b", text[start:start + 12], re.I))
 
 
 def _event_date(text: str, d: DateMatch) -> bool:
@@ -535,6 +543,8 @@ class _DocumentCoder:
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
+        if trigger.anaphoric and not in_clause:
+            return None  # "The Mastung bombing was the deadliest since July 30, when ...": not its date
         pool = in_clause or usable
         return min(pool, key=lambda d: abs(d.start - trigger.start))
 
