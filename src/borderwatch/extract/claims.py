@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from borderwatch.extract.actors import ActorMatch
+from borderwatch.extract.actors import ActorMatch, MatchKind, Role
 from borderwatch.extract.numbers import NumberMatch
 from borderwatch.model import ClaimKind, Count
 
@@ -46,6 +46,8 @@ _BREAKDOWN = [
     re.compile(r"\([^()]{0,90}\)"),
     re.compile(r",\s*(?:including|among them|of whom|of which)\s[^,.;]{1,80}(?:,|(?=\s(?:were|was)\b))", re.I),
     re.compile(r",\s*(?:[\w-]+\s+){1,3}among them\s*,", re.I),
+    re.compile(r",\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|most|many|all)\s+of\s+"
+               r"(?:them|whom)\b[^,.;]{0,40},", re.I),
     re.compile(r"\b(?:including|among them)\s(?:[^\s,.;]+\s){0,4}?(?=\d|one|two|three|four|five|six|seven|eight|"
                r"nine|ten)", re.I),
 ]
@@ -251,10 +253,28 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
             continue
         before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 70
                   and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])]
-        after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 25]
+        # a source after its verb only in the post-posed form: '..., said the ISPR', '" said Mujahid'
+        postposed = re.search(r"[,\"']\s*$", text[max(0, m.start() - 3):m.start()]) is not None
+        after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 25] if postposed else []
         actor = before[-1] if before else (after[0] if after else None)
+        if actor is None:
+            actor = _military_source(text, m.start())
         found.append(Attribution(m.start(), m.end(), actor))
     return sorted(found, key=lambda a: a.start)
+
+
+_MILITARY_SOURCE = re.compile(r"\bthe (?:military|army)(?:'s media wing)?\s+(?:also\s+|later\s+)?$", re.I)
+
+
+def _military_source(text: str, verb_start: int) -> ActorMatch | None:
+    """'The military said ...': the armed forces of the country the event is in (resolved later). Only as
+    a source: as an adjective ("military strikes") the word names no one."""
+    m = _MILITARY_SOURCE.search(text[max(0, verb_start - 40):verb_start])
+    if m is None:
+        return None
+    start = max(0, verb_start - 40) + m.start()
+    return ActorMatch(start, start + len(m.group().rstrip()), m.group().rstrip(), None, MatchKind.GENERIC,
+                      Role.FORCES)
 
 
 def claimant_of(casualty: Casualty, attributions: list[Attribution]) -> Attribution | None:

@@ -38,6 +38,8 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"suicide (?:bombings?|bombs?|attacks?|blasts?|explosions?|car bombs?)", SUICIDE, 2),
     (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted)", SUICIDE, 2),
     (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests?", SUICIDE, 2),
+    (r"rammed (?:an? |two |three |his |their )?(?:explosives?[- ](?:laden|packed) )?(?:vehicles?|cars?|trucks?)",
+     SUICIDE, 2),
     (r"(?:roadside|car|truck|motorcycle|bicycle|remote[- ]controlled|magnetic|sticky) bombs?", IED, 2),
     (r"improvised explosive devices?|IEDs?|land ?mines?|bomb (?:blasts?|attacks?|explosions?)", IED, 2),
     (r"(?:bomb|explosives?|device) (?:went off|exploded|detonated)|bombings?|explosions?|blasts?", IED, 2),

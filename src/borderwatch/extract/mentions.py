@@ -375,11 +375,25 @@ class _DocumentCoder:
                      and any(d.range is not None and last_named <= d.start < t.start
                              and _clause_index(clauses, d.start) not in named_clauses for d in f.dates)]
             return sorted(named + alone, key=lambda t: t.start) if alone else named
-        if triggers and (self._recent_draft(f) is not None or self._story_event_for(f) is not None):
+        recent = self._recent_draft(f) or self._story_event_for(f)
+        if triggers and recent is not None and not self._tells_its_own(f, recent):
             return []  # a casualty report about an event the document is already telling
         if triggers and (_TALLY.search(f.sentence.text) or self._only_vague(f)):
             return []  # "601 people were killed in 506 attacks in 2022": a tally, not an event
         return triggers
+
+    @staticmethod
+    def _tells_its_own(f: _SentenceFacts, recent: _Draft) -> bool:
+        """'In November, a suicide bomber killed 26 at Quetta railway station': a date and a place of its
+        own, not those of the event before, make a casualty sentence an event of its own."""
+        text = f.sentence.text
+        dates = [d.range for d in f.dates if d.range is not None and _event_date(text, d)
+                 and not _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start])]
+        places = [p.place for p in f.places if p.place.precision <= 2]
+        new_date = bool(dates) and recent.date is not None and not any(r.overlaps(recent.date) for r in dates)
+        new_place = bool(places) and recent.place is not None and not any(
+            _place_compatible(p, recent.place, p.country, recent.country) for p in places)
+        return new_date or new_place
 
     @staticmethod
     def _only_vague(f: _SentenceFacts) -> bool:
@@ -590,6 +604,9 @@ class _DocumentCoder:
                     return []
                 for d in wave:
                     d.date = context
+        if (first.trigger.plural and not first.trigger.anaphoric and not specific and first.date is not None
+                and first.date.precision.rank >= Precision.YEAR.rank):
+            return []  # "mass-casualty attacks in the past year": many events, none of them told
         target = self._duplicate(first)
         if target is not None:
             return self._join(wave, target)
