@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from borderwatch.extract.actors import ActorMatch, MatchKind
+from borderwatch.extract.actors import ActorMatch, MatchKind, Role
 from borderwatch.extract.claims import (
     Casualty,
     claimant_of,
@@ -476,7 +476,7 @@ class _DocumentCoder:
         roles = assign_roles(text, trigger, non_victims, clause)
         if roles.actor1 is None and not trigger.verb:
             roles = Roles(_agent_of_later_killing(text, trigger, non_victims), roles.actor2)
-        actor2_match = roles.actor2
+        actor2_match = roles.actor2 or _target_installation(text, trigger, clause)
         if actor2_match is None:
             in_clause = [v for v in victims if clause[0] <= v.start < clause[1]]
             named = [v for v in in_clause if v.actor_id] or in_clause
@@ -858,8 +858,20 @@ class _DocumentCoder:
             return place
         return dataclasses.replace(place, lat=province.lat, lon=province.lon, precision=max(place.precision, 3))
 
+    def _civilian_target(self, d: _Draft) -> str | None:
+        """An attack whose only reported dead and wounded are civilians was aimed at civilians (ACLED)."""
+        groups = [c.victim_group for c in d.claims if c.kind in (ClaimKind.KILLED, ClaimKind.INJURED)]
+        if d.actor2 is not None or not groups or d.event_type == "Battles":
+            return d.actor2
+        if all(g in ("civilians", "women", "children") for g in groups):
+            when = d.date.start if d.date else None
+            return self.theatre.generic_actor("civilians", d.country, when)
+        return None
+
     def mentions(self) -> list[Mention]:
         out = []
+        for d in self.drafts:
+            d.actor2 = self._civilian_target(d)
         for ordinal, d in enumerate(self.drafts):
             out.append(Mention(
                 doc_id=self.document.id, ordinal=ordinal, event_type=d.event_type,
@@ -949,6 +961,23 @@ def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: l
 
 _LATER_KILLING = re.compile(
     r"\s+(?:had\s+|have\s+)?(?:killed|massacred|shot dead|gunned down|attacked|stormed)\b", re.I)
+
+
+_INSTALLATION = re.compile(
+    r"\s+(?:on|at|against|into|targeting)?\s*(?:an?|the|two|three|several|multiple|its|their)?\s*"
+    r"(?:[\w-]+\s+){0,2}?(?P<what>police (?:station|post|checkpoint|van|mobile|lines|headquarters)|"
+    r"checkposts?|check posts?|checkpoints?|army posts?|military posts?|security posts?|border posts?|"
+    r"posts?|convoys?|garrisons?|cantonments?|air bases?|bases?|forts?|outposts?|camps?)\b", re.I)
+
+
+def _target_installation(text: str, trigger: TriggerMatch, clause: tuple[int, int]) -> ActorMatch | None:
+    """'attacked a police station', 'struck a paramilitary convoy', 'rammed into the cantonment': the
+    forces (or police) that hold it, of the country the event is in (resolved later)."""
+    m = _INSTALLATION.match(text, trigger.end)
+    if m is None or m.end() > clause[1] + 40:
+        return None
+    role = Role.POLICE if m.group("what").lower().startswith("police") else Role.FORCES
+    return ActorMatch(m.start("what"), m.end("what"), m.group("what"), None, MatchKind.GENERIC, role)
 
 
 def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
