@@ -84,7 +84,7 @@ def test_events_are_listed_newest_first_as_the_help_says(db):
 @pytest.mark.parametrize(("options", "filters"), [
     (["--country", "AF"], {"country": "AF"}),
     (["--country", "PK"], {"country": "PK"}),
-    (["--actor", "PAK-MIL"], {"actor": "PAK-MIL"}),
+    (["--actor", "AFG-TALIBAN"], {"actor": "AFG-TALIBAN"}),
     (["--since", "2024-01-01"], {"since": "2024-01-01"}),
     (["--until", "2023-08-01"], {"until": "2023-08-01"}),
     (["--type", "Battles"], {"event_type": "Battles"}),

@@ -222,6 +222,21 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
     return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
 
+def _source_phrases(actors: list[ActorMatch], sources: list[ActorMatch]) -> set[int]:
+    """The ids of every actor match in a source's phrase: 'Taliban spokesman Zabihullah Mujahid said'
+    names one source in two matches, and neither is a party to the event."""
+    taken = {id(a) for a in sources}
+    changed = True
+    while changed:
+        changed = False
+        spans = [(a.start, a.end) for a in actors if id(a) in taken]
+        for a in actors:
+            if id(a) not in taken and any(0 <= s - a.end <= 2 or 0 <= a.start - e <= 2 for s, e in spans):
+                taken.add(id(a))
+                changed = True
+    return taken
+
+
 def _paragraph_of(offset: int, starts: list[int]) -> int:
     lo = 0
     for i, s in enumerate(starts):
@@ -339,7 +354,8 @@ class _DocumentCoder:
         if not f.triggers and not f.casualties and not f.responsibility:
             return  # most sentences: nothing happened in them
         triggers = self._live_triggers(f)
-        claimants = {id(a.actor) for a in f.attributions if a.actor} | {id(r.actor) for r in f.responsibility}
+        claimants = _source_phrases(f.actors, [a.actor for a in f.attributions if a.actor]
+                                    + [r.actor for r in f.responsibility])
         victims = self._victims(f)
         place_spans = {(p.start, p.end) for p in f.places}
         text = f.sentence.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from borderwatch.extract.dates import lowered_for_search, modifier_run_starts
+from borderwatch.extract.dates import head_starts, modifier_run_starts
 from borderwatch.model import Count
 
 __all__ = ["NumberMatch", "find_numbers", "parse_number"]
@@ -101,11 +101,14 @@ _NUMBER_PATTERN = re.compile(
 )
 
 # Heads: every count phrase contains one; the pattern is tried from the qualifier run before it.
+# Written for `head_starts` (a non-word character, then the head word), factored by first letter.
 _HEAD = re.compile(
-    r"\b(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty"
-    r"|forty|fifty|sixty|eighty|ninety|half|dozen|scores|hundred|thousand|million|several|few|couple|tens)"
+    r"[^\w](?:\d|couple|dozen|e(?:ight|leven|ighty)|f(?:ive|our|orty|ifteen|ifty|ew)|h(?:alf|undred)|million"
+    r"|n(?:ine|inety)|one|s(?:even|ix|ixty|everal|cores)|t(?:wo|hree|en|welve|hirteen|wenty|hirty|housand|ens))"
 )
-_QUALIFIER_WORD = re.compile(r"([A-Za-z]+\.?)\s+")
+# One qualifier word and the space after it, matched on the reversed text before a head (see
+# `modifier_run_starts`): the forward form is "([A-Za-z]+\.?)\s+".
+_QUALIFIER_WORD_REVERSED = re.compile(r"\s+(\.?[A-Za-z]+)")
 _QUALIFIER_WORDS = frozenset(
     """at least more than over well upwards of in excess no fewer less not a an minimum up to as many under
     maximum the most than nearly almost about around approximately approx. some roughly close estimated just
@@ -194,10 +197,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
     """Every count phrase in `text`, in order, with its qualifiers resolved into a `Count`."""
     found: list[NumberMatch] = []
     covered = 0
-    for head in _HEAD.finditer(lowered_for_search(text)):
-        if head.start() < covered:
+    for head in head_starts(_HEAD, text):
+        if head < covered:
             continue
-        m = _match_phrase(text, head.start(), covered)
+        m = _match_phrase(text, head, covered)
         if m is None:
             continue
         covered = m.end()
@@ -208,7 +211,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
 
 
 def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
-    return modifier_run_starts(text, head, floor, _QUALIFIER_WORD, _QUALIFIER_WORDS, 16 * _MAX_QUALIFIERS)
+    return modifier_run_starts(text, head, floor, _QUALIFIER_WORD_REVERSED, _QUALIFIER_WORDS, 16 * _MAX_QUALIFIERS)
 
 
 def _match_phrase(text: str, head: int, floor: int) -> re.Match[str] | None:

@@ -41,8 +41,9 @@ MAX_ALTERNATIVES = 8
 MAX_QUALIFIER_GAP_WORDS = 4
 
 # A capitalised word, not inside another word; keeps "Qal'ah" whole but stops before a possessive
-# "'s". Hyphens split words so "Pakistan-Afghanistan" yields both countries.
-_WORD = re.compile(r"(?<![\w'’‘])[A-Z\u00C0-\u00DE\u0100-\u024F]\w*(?:['’‘](?![sS]\b)\w+)*")
+# "'s". Hyphens split words so "Pakistan-Afghanistan" yields both countries. The capital comes first
+# and the look-behind after it, so the engine skips to capitals in C instead of trying every position.
+_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F](?<![\w'’‘].)\w*(?:['’‘](?![sS]\b)\w+)*")
 # What may sit between two words of one name: a space, a hyphen, or an ezafe/"and" particle
 # ("Dand-e-Patan", "Sar-e Pul", "Pachir wa Agam").
 _JOIN = re.compile(r"[ \u00a0]|-|[ -](?:e|i|ye|wa|o)[ -]")

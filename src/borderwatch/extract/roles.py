@@ -62,8 +62,21 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
         return Roles(agent, before[-1] if before else None)
     actor1 = _find_actor1(text, trigger, in_clause)
     rest = [a for a in in_clause if a is not actor1]
+    partner = _coordinated_before(text, actor1, rest)
+    if partner is not None:  # "Afghan Taliban forces and Pakistani troops exchanged fire": both sides
+        return Roles(partner, actor1)
     actor2 = _find_actor2(text, trigger, rest, actor1)
     return Roles(actor1, actor2)
+
+
+def _coordinated_before(text: str, actor: ActorMatch | None, others: list[ActorMatch]) -> ActorMatch | None:
+    """The actor joined to `actor` by 'and' right before it ('X and Y clashed'), if any."""
+    if actor is None:
+        return None
+    for a in others:
+        if a.end <= actor.start and re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a.end:actor.start]):
+            return a if not _same_side(a, actor) else None
+    return None
 
 
 def _find_actor1(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
