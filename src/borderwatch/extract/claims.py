@@ -82,6 +82,8 @@ _RESPONSIBILITY = re.compile(
     re.I,
 )
 _ATTRIBUTION_WINDOW = 90
+# "the Taliban claimed to have captured the district": a claim of one's own act, not a source for a count
+_OWN_ACT = re.compile(r"\s+to\s+have\b", re.I)
 # "were reported injured", "Pakistan's reported use": the verb names no source here.
 _NOT_A_SOURCE_BEFORE = re.compile(r"(?:\b(?:were|was|been|is|are|be|being|the|a|an|its|their)|'s)\s+$", re.I)
 
@@ -249,7 +251,7 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
         found.append(Attribution(m.start(), m.end(), named[0] if named else None))
     for m in _SPEECH_VERB.finditer(text):
         lead = text[max(0, m.start() - 20):m.start()]
-        if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(lead):
+        if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(lead) or _OWN_ACT.match(text, m.end()):
             continue
         before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 70
                   and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])]

@@ -285,7 +285,12 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
     'Afghanistan's defence ministry said its forces ...': its forces are Afghanistan's."""
     out: list[ActorMatch] = []
     for a in actors:
-        if a.kind == MatchKind.GENERIC and _GROUP_REFERENCE.search(a.text):
+        prev = out[-1] if out else None
+        if (a.kind == MatchKind.GENERIC and a.generic == "militants" and prev is not None
+                and prev.kind == MatchKind.NAME and prev.actor_id and re.fullmatch(r"\s?", text[prev.end:a.start])
+                and prev.actor_id in theatre.actors and theatre.actors.get(prev.actor_id).inter in (2, 3)):
+            a = ActorMatch(a.start, a.end, a.text, prev.actor_id, MatchKind.NAME)  # "BLA gunmen"
+        elif a.kind == MatchKind.GENERIC and _GROUP_REFERENCE.search(a.text):
             named = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.generic is None]
             if named:
                 a = ActorMatch(a.start, a.end, a.text, named[-1].actor_id, MatchKind.NAME)
@@ -309,6 +314,10 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
 
 _MEMBER_OF_GROUP = re.compile(r"\s+(?:from|of|belonging to|linked to|affiliated with)\s+(?:the\s+)?", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:with|of|in|into|to|from|on|against|at|inside)\s+(?:the\s+)?$", re.I)
+_SPEAKER_DID = re.compile(r"\b(?:said|says|claimed|announced|stated|told \w+)\s+(?:that\s+)?(?:it|they)\s+"
+                          r"(?:had\s+|has\s+|have\s+)?$", re.I)
+_OWN_FIGHTERS = re.compile(r"\b(?:its|their|his)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:fighters|bombers?|militants|men|"
+                           r"gunmen|suicide bombers?|attackers|commanders)\s+(?:had\s+)?$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|[a-z-]+\s+)?$", re.I)
 
 
@@ -492,6 +501,8 @@ class _DocumentCoder:
         roles = assign_roles(text, trigger, non_victims, clause)
         if roles.actor1 is None and not trigger.verb:
             roles = Roles(_agent_of_later_killing(text, trigger, non_victims), roles.actor2)
+        if roles.actor1 is None or (roles.actor1.kind == MatchKind.GENERIC and roles.actor1.generic == "militants"):
+            roles = Roles(self._speaker_or_group(f, trigger, roles.actor1), roles.actor2)
         actor2_match = roles.actor2 or _target_installation(text, trigger, clause)
         if actor2_match is None:
             in_clause = [v for v in victims if clause[0] <= v.start < clause[1]]
@@ -554,6 +565,27 @@ class _DocumentCoder:
                     d.place, d.place_match, d.place_owner = p.place, p, g
                     d.country, d.country_weak = p.place.country, False
                 return
+
+    def _speaker_or_group(self, f: _SentenceFacts, trigger: TriggerMatch,
+                          actor1: ActorMatch | None) -> ActorMatch | None:
+        """'the military said it had shelled camps': the speaker did it. 'one of its suicide bombers
+        killed', 'his fighters shot': the group the previous sentences named did it."""
+        text = f.sentence.text
+        before = text[max(0, trigger.start - 60):trigger.start]
+        if _SPEAKER_DID.search(before):
+            speakers = [a.actor for a in f.attributions if a.actor is not None and a.end <= trigger.start]
+            if speakers:
+                return speakers[-1]
+        if _POSSESSIVE_BEFORE.search(text[:actor1.start]) if actor1 is not None else _OWN_FIGHTERS.search(before):
+            for g in reversed(self.facts[max(0, f.index - 2):f.index + 1]):
+                if not g.actors and g is not f:
+                    _read_details(g, self.document, self.theatre)
+                groups = [a for a in g.actors if a.kind == MatchKind.NAME and a.actor_id
+                          and a.actor_id in self.theatre.actors and (g is not f or a.end <= trigger.start)
+                          and self.theatre.actors.get(a.actor_id).inter in (2, 3)]
+                if groups:
+                    return groups[-1]
+        return actor1
 
     def _targets_civilians(self, f: _SentenceFacts, actor2: ActorMatch | None, clause) -> bool:
         if actor2 is not None:

@@ -36,6 +36,7 @@ _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|l
 _DIRECT_OBJECT_GAP = re.compile(
     r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b)[\w'-]+\s+){0,2}")
 _SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
+_BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?[^.;]{0,80}?\band\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
 # "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
 _MEMBERS_OF = re.compile(r"\b(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
@@ -60,6 +61,11 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
         agent = next((a for a in in_clause if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
         before = [a for a in in_clause if a.end <= trigger.start and a is not agent and not _governed(text, a)]
         return Roles(agent, before[-1] if before else None)
+    between = _BETWEEN.match(text, trigger.end)
+    if between is not None:  # "clashes between Afghan special forces and Taliban fighters"
+        sides = [a for a in in_clause if between.start() <= a.start < between.end() + 60]
+        if len(sides) >= 2 and not _same_side(sides[0], sides[1]):
+            return Roles(sides[0], sides[1])
     actor1 = _find_actor1(text, trigger, in_clause)
     rest = [a for a in in_clause if a is not actor1]
     partner = _coordinated_before(text, actor1, rest)
