@@ -1018,11 +1018,15 @@ _INSTALLATION = re.compile(
     r"posts?|convoys?|garrisons?|cantonments?|air bases?|bases?|forts?|outposts?|camps?)\b", re.I)
 
 
+_CIVILIAN_CONVOY = re.compile(r"\s+(?:of|carrying)\s+(?:\w+\s+)?(?:passenger|civilian|commuter|buses|vehicles|trucks|"
+                              r"travell?ers|pilgrims|refugees)", re.I)
+
+
 def _target_installation(text: str, trigger: TriggerMatch, clause: tuple[int, int]) -> ActorMatch | None:
     """'attacked a police station', 'struck a paramilitary convoy', 'rammed into the cantonment': the
     forces (or police) that hold it, of the country the event is in (resolved later)."""
     m = _INSTALLATION.match(text, trigger.end)
-    if m is None or m.end() > clause[1] + 40:
+    if m is None or m.end() > clause[1] + 40 or _CIVILIAN_CONVOY.match(text, m.end()):
         return None
     role = Role.POLICE if m.group("what").lower().startswith("police") else Role.FORCES
     return ActorMatch(m.start("what"), m.end("what"), m.group("what"), None, MatchKind.GENERIC, role)
@@ -1084,7 +1088,15 @@ def _merged_evidence(a: list[Sentence], b: list[Sentence]) -> list[Sentence]:
 
 
 def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
-    """Drop places that only name the unit around another place in the list, and repeats."""
+    """Drop places that only name the unit around another place in the list, and repeats; and a lone
+    match in one country when another country is named twice ("saint Lal Shahbaz Qalandar in Sehwan, in
+    Sindh": "Lal" is part of a name, not a town in Afghanistan)."""
+    by_country: dict[str, int] = {}
+    for p in places:
+        by_country[p.place.country] = by_country.get(p.place.country, 0) + 1
+    if len(by_country) > 1 and max(by_country.values()) >= 2:
+        lead = max(by_country, key=by_country.get)
+        places = [p for p in places if p.place.country == lead or by_country[p.place.country] >= 2]
     keep: list[PlaceMatch] = []
     if any(p.place.precision < 4 for p in places):
         places = [p for p in places if p.place.precision < 4]
