@@ -33,7 +33,8 @@ _FORWARD_KIND = re.compile(
     re.I,
 )
 _BACKWARD_KIND = re.compile(
-    r"\b(?P<verb>killing|killed|kill|shot dead|gunned down|shot|death|deaths|death toll|killing of|martyrdom|injuring|wounding|"
+    r"\b(?P<verb>killing|killed|kill|shot dead|gunned down|shot|death|deaths|death toll|killing of|martyrdom|"
+    r"injuring|wounding|"
     r"injured|wounded|left|claimed the lives|lives of|capturing|arresting|abducting|kidnapping|abducted|"
     r"kidnapped|captured|arrested|detained|neutrali[sz]"
     r"ing|neutrali[sz]ed|eliminating|eliminated)\s+(?:of\s+|to\s+|at\s+|rose to\s+|reached\s+|stands at\s+)?"
