@@ -200,3 +200,16 @@ def test_a_failed_or_empty_document_gives_no_mentions():
                       status=DocStatus.FAILED, error="binary content")
     assert bw.extract(failed) == []
     assert bw.extract(Document(id="e", text="   \n", published=date(2024, 3, 18))) == []
+
+
+def test_run_on_text_is_analysed_in_bounded_pieces_with_exact_offsets() -> None:
+    # a page scraped without punctuation: one "sentence" of 30 KB
+    from borderwatch.extract.mentions import MAX_SENTENCE_CHARS, _bounded
+    from borderwatch.text import split_sentences
+
+    text = " ".join(f"militants attacked a post in Bannu killing {i % 9 + 2} soldiers," for i in range(500))
+    pieces = _bounded(split_sentences(text))
+    assert len(pieces) > 1
+    assert all(len(p.text) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert all(text[p.start:p.end] == p.text for p in pieces)
+    assert "".join(p.text for p in pieces) == text[pieces[0].start:pieces[-1].end]

@@ -60,6 +60,8 @@ from borderwatch.theatre import Theatre
 STORY_WINDOW_DAYS = 45
 # Without any date near publication, an undated event in a dated report happened in the week before it.
 FALLBACK_WINDOW_DAYS = 7
+# Longer "sentences" (text without punctuation) are analysed in pieces of this size; see _bounded.
+MAX_SENTENCE_CHARS = 600
 # "Two incidents occurred in 2008. The first was in June": a year stays in force this many sentences.
 ANCHOR_YEAR_SENTENCES = 4
 # Undated events take the publication week only in the lead, where reports tell the news of the day.
@@ -168,7 +170,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
     facts: list[_SentenceFacts] = []
     anchor_year, anchor_at = None, -1
     seen: set[str] = set()
-    for i, sentence in enumerate(split_sentences(text)):
+    for i, sentence in enumerate(_bounded(split_sentences(text))):
         if sentence.text in seen and len(sentence.text) > 40:
             continue  # a pull quote or a repeated passage tells nothing new
         seen.add(sentence.text)
@@ -235,6 +237,23 @@ def _source_phrases(actors: list[ActorMatch], sources: list[ActorMatch]) -> set[
                 taken.add(id(a))
                 changed = True
     return taken
+
+
+def _bounded(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences cut to at most MAX_SENTENCE_CHARS at a comma or space. Real sentences rarely pass a few
+    hundred characters; a page scraped without punctuation can make one of 100 KB, and the stages work
+    per sentence, so unbounded input would cost time quadratic in its length."""
+    out: list[Sentence] = []
+    for s in sentences:
+        start = 0
+        while len(s.text) - start > MAX_SENTENCE_CHARS:
+            window = s.text[start:start + MAX_SENTENCE_CHARS]
+            cut = max(window.rfind(", "), window.rfind(" "))
+            cut = cut + 1 if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
+            out.append(Sentence(s.start + start, s.start + start + cut, s.text[start:start + cut]))
+            start += cut
+        out.append(Sentence(s.start + start, s.end, s.text[start:]) if start else s)
+    return out
 
 
 def _paragraph_of(offset: int, starts: list[int]) -> int:
