@@ -556,8 +556,6 @@ class _DocumentCoder:
                        place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
             if pm is None and _PLACE_REFERENCE.search(clause_text):
                 self._place_from_paragraph(d, f)
-            if d.place is None:
-                self._place_from_dateline(d, f)
             d.evidence.append(f.sentence)
             drafts.append(d)
         return drafts
@@ -677,6 +675,10 @@ class _DocumentCoder:
         target = self._duplicate(first)
         if target is not None:
             return self._join(wave, target)
+        if not first.trigger.anaphoric:
+            for d in wave:
+                if d.place is None:
+                    self._place_from_dateline(d, d.facts)
         kept = [d for d in wave if d.country is not None]
         self.drafts.extend(kept)
         return kept

@@ -34,7 +34,8 @@ _GOVERNED_BEFORE = re.compile(
 _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|later|subsequently)\s+$", re.I)
 # "attacked two Pakistani military checkposts": at most two words between a verb and its object
 _DIRECT_OBJECT_GAP = re.compile(
-    r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b)[\w'-]+\s+){0,2}")
+    r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b|what\b|which\b|who\b|that\b)"
+    r"[\w'-]+\s+){0,2}")
 _SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
 _BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?[^.;]{0,80}?\band\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
