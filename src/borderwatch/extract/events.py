@@ -328,8 +328,13 @@ def clause_bounds(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a)
 
 
-def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool) -> tuple[str, str]:
-    """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause."""
+def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool,
+                       following: str = "") -> tuple[str, str]:
+    """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause.
+    `following` is what later clauses add; only the weapons of ground fire are read from there ("...
+    with heavy weapons"), not aircraft that were merely damaged ("..., damaging three aircraft")."""
+    if _cue_type(clause) is None and _cue_type(following) in (SHELLING, GRENADE):
+        clause = clause + " " + following
     if trigger.event_type is not None and trigger.strength == 2:
         one_sided = trigger.text.lower().startswith(_ONE_SIDED)
         if trigger.event_type == BATTLES and one_sided and civilian_target and _cue_type(clause) is None:

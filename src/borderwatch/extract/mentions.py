@@ -529,10 +529,10 @@ class _DocumentCoder:
             actor2_match = named[0] if named else None
         date_match = self._date_for(f, trigger, clause)
         date_range = date_match.range if date_match else None
-        clause_text = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
+        clause_text, following = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
         places = _most_specific(places)
         targets_civilians = self._targets_civilians(f, actor2_match, clause)
-        event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians)
+        event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians, following)
         wave = self.next_wave
         self.next_wave += 1
         drafts = []
@@ -571,10 +571,11 @@ class _DocumentCoder:
             d.country, d.country_weak = p.place.country, False
 
     def _place_from_paragraph(self, d: _Draft, f: _SentenceFacts) -> None:
-        """'The Taliban seized the town on Wednesday': the town is the place the paragraph just named."""
-        for g in reversed(self.facts[:f.index]):
-            if g.paragraph != f.paragraph:
-                return
+        """'The Taliban seized the town on Wednesday': the town is the place named last in the three
+        sentences before (across a paragraph break: reports often open a paragraph this way)."""
+        for g in reversed(self.facts[max(0, f.index - 3):f.index]):
+            if not g.places and g.triggers == [] and not g.actors:
+                g.places = [p for p in find_places(g.sentence.text, self.theatre.gazetteer)]
             named = [p for p in g.places if p.place.precision <= 2]
             if named:
                 p = named[-1]
@@ -610,7 +611,8 @@ class _DocumentCoder:
                 return True
             if actor2.actor_id or actor2.generic in ("forces", "police", "militants"):
                 return False
-        groups = [c.victim_group for c in f.casualties if clause[0] <= c.start < clause[1]]
+        groups = ([c.victim_group for c in f.casualties if clause[0] <= c.start < clause[1]]
+                  or [c.victim_group for c in f.casualties])
         return bool(groups) and all(g in ("civilians", "women", "children") for g in groups)
 
     def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
@@ -1011,21 +1013,21 @@ def _in_attribution_tail(text: str, pos: int, triggers: list[TriggerMatch]) -> b
     return bool(_TELLING.search(text, last_trigger, pos))
 
 
-def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: list[tuple[int, int]],
-               clauses: list[tuple[int, int]]) -> str:
+def _cue_scope(text: str, trigger: TriggerMatch, clause: tuple[int, int], raw: tuple[tuple[int, int], ...],
+               clauses: tuple[tuple[int, int], ...]) -> tuple[str, str]:
     """The words that can tell how a trigger's act was done: its clause, cut at the trigger words around
-    it, and running on through following clauses with no trigger word of their own ("... with heavy
+    it; and, separately, the following clauses with no trigger word of their own ("... with heavy
     weapons"), so that "in retaliation for airstrikes" does not make an attack an airstrike."""
     start = max([clause[0]] + [e for s, e in raw if e <= trigger.start])
-    end = clause[1]
+    own_end = min([clause[1]] + [s for s, _ in raw if s >= trigger.end])
+    end = own_end
     for a, b in clauses:
-        if a < end:
+        if a < clause[1]:
             continue
         if any(a <= s < b for s, _ in raw):
             break
         end = b
-    end = min([end] + [s for s, _ in raw if s >= trigger.end])
-    return text[start:end]
+    return text[start:own_end], text[own_end:end]
 
 
 _LATER_KILLING = re.compile(
