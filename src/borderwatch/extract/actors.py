@@ -305,25 +305,6 @@ def _fold(word: str, variants: Mapping[str, str]) -> tuple[str, str]:
     return variants.get(lower, lower), word
 
 
-def _extend_phrase(
-    text: str,
-    folded: list[str],
-    surfaces: list[str],
-    ends: list[int],
-    limit: int,
-    variants: Mapping[str, str],
-) -> None:
-    """Append the words that continue the phrase ending at `ends[-1]` until it has `limit` words."""
-    while len(folded) < limit:
-        match = _JOINED_WORD.match(text, ends[-1])
-        if match is None:
-            return
-        key, surface = _fold(match.group("word"), variants)
-        folded.append(key)
-        surfaces.append(surface)
-        ends.append(match.end())
-
-
 def _split_words(phrase: str, variants: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The lookup forms and surfaces of the words of an alias."""
     pairs = [_fold(match.group(), variants) for match in _WORD.finditer(phrase)]

@@ -39,6 +39,7 @@ from borderwatch.extract.events import (
 from borderwatch.extract.numbers import find_numbers
 from borderwatch.extract.places import PlaceMatch, find_places
 from borderwatch.extract.roles import Roles, assign_roles
+from borderwatch.gazetteer import place_contains
 from borderwatch.model import (
     EXPLOSIONS,
     Claim,
@@ -468,7 +469,7 @@ class _DocumentCoder:
         origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 90):p.start])]
         for p in f.places:
             before = text[max(0, p.start - 40):p.start]
-            if p in origins or any(_contains(p.place, o.place) and _SAME_PHRASE.match(text, o.end, p.start)
+            if p in origins or any(place_contains(p.place, o.place) and _SAME_PHRASE.match(text, o.end, p.start)
                                    for o in origins if p.start > o.start):
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
@@ -793,12 +794,16 @@ class _DocumentCoder:
             homes[t_index] = earlier
 
     # -- casualties ----------------------------------------------------------------------------
+    def _sentences_since(self, d: _Draft, f: _SentenceFacts) -> int:
+        """How many sentences before `f` the latest evidence of `d` stands."""
+        newest = max(e.start for e in d.evidence)
+        return f.index - next((g.index for g in self.facts if g.sentence.start == newest), f.index)
+
     def _recent_draft(self, f: _SentenceFacts) -> _Draft | None:
         if not self.drafts:
             return None
         last = self.drafts[-1]
-        newest = max(e.start for e in last.evidence)
-        sentences_back = f.index - next((g.index for g in self.facts if g.sentence.start == newest), f.index)
+        sentences_back = self._sentences_since(last, f)
         if last.facts.paragraph == f.paragraph or sentences_back <= 1:
             if sentences_back <= CASUALTY_LOOKBACK_SENTENCES:
                 return last
@@ -815,9 +820,7 @@ class _DocumentCoder:
                and not _STATEMENT_BEFORE.search(text[max(0, p.start - 40):p.start]) for p in f.places):
             return None
         for m in reversed(self.drafts):
-            newest = max(e.start for e in m.evidence)
-            back = f.index - next((g.index for g in self.facts if g.sentence.start == newest), f.index)
-            if back > STORY_LOOKBACK_SENTENCES:
+            if self._sentences_since(m, f) > STORY_LOOKBACK_SENTENCES:
                 return None
             if m.event_type == "Battles" or m.date is None or self.story is None or m.date.overlaps(self.story):
                 return m
@@ -1124,7 +1127,7 @@ def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
     if any(p.place.precision < 4 for p in places):
         places = [p for p in places if p.place.precision < 4]
     for p in places:
-        if any(q is not p and _contains(p.place, q.place) for q in places):
+        if any(q is not p and place_contains(p.place, q.place) for q in places):
             continue
         if any(k.place.id == p.place.id for k in keep):
             continue
@@ -1132,26 +1135,12 @@ def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
     return keep
 
 
-def _contains(outer: Place, inner: Place) -> bool:
-    if outer.id == inner.id or outer.country != inner.country or outer.precision <= inner.precision:
-        return False
-    if outer.precision == 4:
-        return True
-    if outer.precision == 3:
-        return _norm(outer.admin1) == _norm(inner.admin1)
-    return _norm(outer.admin2) == _norm(inner.admin2) and _norm(outer.admin1) == _norm(inner.admin1)
-
-
-def _norm(name: str | None) -> str | None:
-    return name.lower() if name else None
-
-
 def _place_compatible(a: Place | None, b: Place | None, country_a: str | None, country_b: str | None) -> bool:
     if country_a and country_b and country_a != country_b:
         return False
     if a is None or b is None:
         return True
-    return a.id == b.id or _contains(a, b) or _contains(b, a)
+    return a.id == b.id or place_contains(a, b) or place_contains(b, a)
 
 
 def _compatible(a: _Draft, b: _Draft) -> bool:
