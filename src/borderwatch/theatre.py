@@ -41,21 +41,38 @@ class Theatre:
         """The forces that act for a government id ("PAK-GOV" -> "PAK-MIL"); other ids unchanged."""
         return dict(self.forces_of).get(actor_id, actor_id) if actor_id else None
 
+    @functools.cached_property
+    def _demonym_place_re(self) -> re.Pattern[str]:
+        words = "|".join(f"(?P<d{i}>{re.escape(word)})" for i, (word, _) in enumerate(self.demonyms))
+        return re.compile(rf"\b(?:{words})\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|cities|city|"
+                          r"towns?|villages?|side|border areas?|airspace|regions?)\b")
+
+    @functools.cached_property
+    def _capital_re(self) -> re.Pattern[str]:
+        words = "|".join(f"(?P<d{i}>{re.escape(word)})" for i, (word, _) in enumerate(self.demonyms))
+        return re.compile(rf"\bthe\s+(?:{words})\s+capital\b")
+
     def country_of_demonym_place(self, text: str) -> str | None:
-        """'in two eastern Afghan provinces', 'on Pakistani soil' -> the country; None when not said."""
-        for word, country in self.demonyms:
-            for m in re.finditer(rf"\b{re.escape(word)}\s+(?:[a-z-]+\s+)?(?:soil|territory|provinces?|districts?|"
-                                 r"cities|city|towns?|villages?|side|border areas?|airspace|regions?)\b", text):
-                if not re.search(r"\b(?:from|across)\s+(?:the\s+)?$", text[max(0, m.start() - 14):m.start()]):
-                    return country  # "from the Afghan side" is where it came from, not where it happened
-        return None
+        """'in two eastern Afghan provinces', 'on Pakistani soil' -> the country; None when not said.
+        Where several demonyms qualify, the first in the theatre's (sorted) list wins."""
+        best = None
+        for m in self._demonym_place_re.finditer(text):
+            if re.search(r"\b(?:from|across)\s+(?:the\s+)?$", text[max(0, m.start() - 14):m.start()]):
+                continue  # "from the Afghan side" is where it came from, not where it happened
+            index = int(m.lastgroup[1:])
+            best = index if best is None else min(best, index)
+        return self.demonyms[best][1] if best is not None else None
 
     def capital_named(self, text: str) -> tuple[int, int, str] | None:
         """'the Afghan capital' -> its span and the capital's name ("Kabul"); None when not there."""
         capitals = dict(self.capitals)
-        for word, country in self.demonyms:
-            m = re.search(rf"\bthe\s+{re.escape(word)}\s+capital\b", text)
-            if m and country in capitals:
+        found = {}
+        for m in self._capital_re.finditer(text):
+            found.setdefault(int(m.lastgroup[1:]), m)
+        for index in sorted(found):
+            country = self.demonyms[index][1]
+            if country in capitals:
+                m = found[index]
                 return m.start(), m.end(), capitals[country]
         return None
 

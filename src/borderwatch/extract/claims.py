@@ -167,15 +167,16 @@ def _sum_civilian_breakdowns(found: list[Casualty]) -> list[Casualty]:
     return out
 
 
+_COUNT_IN_BREAKDOWN = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+
+
 def _mask_breakdowns(text: str) -> str:
-    chars = list(text)
+    masked = text
     for pattern in _BREAKDOWN:
         for m in pattern.finditer(text):
-            if re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
-                         m.group(), re.I):
-                for i in range(m.start(), m.end()):
-                    chars[i] = "\x00"
-    return "".join(chars)
+            if _COUNT_IN_BREAKDOWN.search(m.group()):
+                masked = masked[:m.start()] + "\x00" * (m.end() - m.start()) + masked[m.end():]
+    return masked
 
 
 def _forward_casualty(text: str, masked: str, n: NumberMatch) -> Casualty | None:
@@ -205,7 +206,9 @@ _TOLL_RISE = re.compile(
 
 
 def _backward_casualty(text: str, n: NumberMatch) -> Casualty | None:
-    toll = _TOLL_RISE.search(text[max(0, n.start - 200):n.start])
+    before = text[max(0, n.start - 200):n.start]
+    lowered = before.lower()
+    toll = _TOLL_RISE.search(before) if "toll" in lowered or "number of" in lowered else None
     if toll:  # "the death toll from the raids has risen to 47"
         base = max(0, n.start - 200)
         return Casualty(ClaimKind.KILLED, n.count, n.start, n.end, base + toll.start("verb"),

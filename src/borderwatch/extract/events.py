@@ -135,18 +135,49 @@ for _prefix in _FIRST_LETTERS:
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-@functools.lru_cache(maxsize=65536)
 def _may_start_trigger(word: str) -> bool:
     lower = word.lower()
     return any(lower.startswith(p) for p in _PREFIXES_BY_HEAD.get(lower[:2], ()))
 
 
+# Words already seen, sorted by whether a trigger can start with them: set operations in C then do the
+# per-word work, and a word is looked at in Python only the first time. Bounded: a corpus's vocabulary
+# grows without end, so the rejected words are forgotten when there are too many.
+_STARTERS: set[str] = set()
+_NOT_STARTERS: set[str] = set()
+_MAX_REMEMBERED = 200_000
+
+
+def _starter_words(text: str) -> set[str]:
+    words = set(_WORD.findall(text))
+    for word in words - _STARTERS - _NOT_STARTERS:
+        if len(_NOT_STARTERS) > _MAX_REMEMBERED:
+            _NOT_STARTERS.clear()
+        (_STARTERS if _may_start_trigger(word) else _NOT_STARTERS).add(word)
+    return words & _STARTERS
+
+
+def _is_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+
+
 def _scan_triggers(text: str) -> list[re.Match[str]]:
-    """The same matches as `_TRIGGER_RE.finditer(text)`, found faster."""
+    """The same matches as `_TRIGGER_RE.finditer(text)`, found faster: the full pattern is tried only at
+    the start of a word that can begin a trigger."""
+    starters = _starter_words(text)
+    if not starters:
+        return []
+    starts = []
+    for word in starters:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not _is_letter(text[at - 1])) and (end == len(text) or not _is_letter(text[end])):
+                starts.append(at)
+            at = text.find(word, end)
     found, taken = [], 0
-    for word in _WORD.finditer(text):
-        start = word.start()
-        if start < taken or not _may_start_trigger(word.group()):
+    for start in sorted(starts):
+        if start < taken:
             continue
         m = _TRIGGER_RE.match(text, start)
         if m is not None:
@@ -362,6 +393,7 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     return CLASH
 
 
+@functools.lru_cache(maxsize=1024)
 def _cue_type(clause: str) -> tuple[str, str] | None:
     for pattern, kind in _CUES:
         if pattern.search(clause):
@@ -374,3 +406,11 @@ CASUALTY_WORDS_RE = re.compile(
     r"hurt|casualties|fatalities|abducted|kidnapped|captured)\b",
     re.IGNORECASE,
 )
+# The same words, for a quick test on lower-cased text: CPython's engine runs a case-sensitive pattern
+# several times faster than a case-insensitive one.
+_CASUALTY_WORDS_LOWER = re.compile(CASUALTY_WORDS_RE.pattern)
+
+
+def names_casualties(text: str) -> bool:
+    """Whether `text` has a word for killing, injury or capture (a quick gate before the full stages)."""
+    return _CASUALTY_WORDS_LOWER.search(text.lower()) is not None

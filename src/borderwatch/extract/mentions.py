@@ -29,10 +29,10 @@ from borderwatch.extract.claims import (
 )
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
-    CASUALTY_WORDS_RE,
     TriggerMatch,
     clause_bounds,
     find_triggers,
+    names_casualties,
     resolve_event_type,
     trigger_words,
 )
@@ -189,7 +189,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             if dateline is not None:
                 f.dateline = [pm for pm in find_places(sentence.text[:dateline.end()], theatre.gazetteer)
                               if pm.place.precision <= 3]
-        if f.triggers or CASUALTY_WORDS_RE.search(sentence.text):
+        if f.triggers or names_casualties(sentence.text):
             _read_details(f, document, theatre)
         facts.append(f)
     return facts
