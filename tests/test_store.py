@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from borderwatch.errors import StoreError
+from borderwatch.merge import event_id_for
 from borderwatch.model import (
     Claim,
     ClaimKind,
@@ -15,7 +16,9 @@ from borderwatch.model import (
     DateRange,
     DocStatus,
     Document,
+    LinkKind,
     Mention,
+    MentionLink,
     Place,
     Precision,
     Sentence,
@@ -25,8 +28,6 @@ from borderwatch.model import (
 from borderwatch.store import (
     SCHEMA_VERSION,
     TABLES,
-    event_id_for,
-    fatality_estimates,
     open_store,
 )
 
@@ -75,7 +76,7 @@ def strike_mention(doc_id: str = "dawn-001", ordinal: int = 0) -> Mention:
                span_of(t, "Monday", SpanKind.DATE, "2024-03-18", "date"),
                span_of(t, "struck", SpanKind.TRIGGER)],
         evidence=[sentence_of(t, t.split(" The ISPR")[0]), sentence_of(t, t[t.index("The ISPR"):])],
-        confidence=0.8, links=["responds_to:ev-0123456789ab"],
+        confidence=0.8, links=[MentionLink(LinkKind.RESPONDS_TO, None, "the attack on a check post in Mir Ali", 2)],
     )
 
 
@@ -228,26 +229,6 @@ def test_event_filters(filled, filters, expected_docs):
 def test_counts_and_mentions_listing(filled):
     assert filled.counts() == {"documents": 3, "failed": 0, "mentions": 3, "events": 3, "claims": 4}
     assert [m.doc_id for _, m in filled.mentions()] == ["dawn-001", "dawn-002", "tolo-003"]
-
-
-@pytest.mark.parametrize(("claims", "expected"), [
-    ([], (None, None, None)),
-    ([Claim(ClaimKind.INJURED, Count(count=11))], (None, None, None)),
-    ([Claim(ClaimKind.KILLED, Count(count=28), "PAK-MIL")], (28, 28, 28)),
-    # "at least 20 militants": open-ended, so high falls back to its low
-    ([Claim(ClaimKind.KILLED, Count(min=20))], (20, 20, 20)),
-    # "between 8 and 10 people"
-    ([Claim(ClaimKind.KILLED, Count(min=8, max=10))], (8, 8, 10)),
-    # Taliban say 8, ISPR says "at least 20": low 8, best the only exact figure, high 20
-    ([Claim(ClaimKind.KILLED, Count(count=8)), Claim(ClaimKind.KILLED, Count(min=20))], (8, 8, 20)),
-    # three exact figures: the median one is best
-    ([Claim(ClaimKind.KILLED, Count(count=n)) for n in (12, 5, 30)], (5, 12, 30)),
-    # two exact figures: the lower middle, a figure somebody gave
-    ([Claim(ClaimKind.KILLED, Count(count=n)) for n in (7, 4)], (4, 4, 7)),
-    ([Claim(ClaimKind.RESPONSIBILITY, None, "TTP")], (None, None, None)),
-])
-def test_fatality_estimates(claims, expected):
-    assert fatality_estimates(claims) == expected
 
 
 def test_event_id_is_stable_and_short():

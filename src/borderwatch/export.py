@@ -19,6 +19,8 @@ from borderwatch.model import (
     Claim,
     DateRange,
     Event,
+    EventLink,
+    LinkKind,
     Mention,
     Place,
     Precision,
@@ -36,7 +38,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
 BW_COLUMNS: tuple[str, ...] = (
     "bw_event_id", "bw_date_precision", "bw_date_start", "bw_date_end", "bw_fatalities_low",
     "bw_fatalities_best", "bw_fatalities_high", "bw_actor1_id", "bw_actor2_id", "bw_n_mentions",
-    "bw_documents", "bw_evidence",
+    "bw_documents", "bw_evidence", "bw_contested", "bw_origin_country", "bw_impact_country",
+    "bw_cross_border", "bw_border_area", "bw_stance", "bw_responds_to", "bw_part_of",
 )
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + BW_COLUMNS
 
@@ -130,7 +133,8 @@ def mention_record(mention: Mention) -> dict[str, Any]:
         "claims": [claim_record(c) for c in mention.claims],
         "spans": [span_record(s) for s in mention.spans],
         "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in mention.evidence],
-        "links": list(mention.links),
+        "links": [link.as_dict() for link in mention.links],
+        "origin_country": mention.origin_country, "wave": mention.wave,
     }
 
 
@@ -142,8 +146,18 @@ def event_record(event: Event) -> dict[str, Any]:
         "actor1": event.actor1, "actor2": event.actor2, "fatalities": event.fatalities,
         "fatalities_low": event.fatalities_low, "fatalities_best": event.fatalities_best,
         "fatalities_high": event.fatalities_high, "n_mentions": len(event.mentions),
-        "documents": event.documents, "mentions": [mention_record(m) for m in event.mentions],
+        "documents": event.documents, "contested": event.contested,
+        "origin_country": event.origin_country, "impact_country": event.impact_country,
+        "cross_border": event.cross_border, "border_area": event.border_area, "stance": event.stance,
+        "links": [link_record(link) for link in event.links], "merge_scores": event.merge_scores,
+        "mentions": [mention_record(m) for m in event.mentions],
     }
+
+
+def link_record(link: EventLink) -> dict[str, Any]:
+    return {"kind": link.kind.value, "target": link.target, "wave": link.wave,
+            "description": link.description or None, "days_before": link.days_before,
+            "mention": link.mention_id}
 
 
 def evaluation_record(event_id: str, mention: Mention) -> dict[str, Any]:
@@ -258,6 +272,13 @@ def event_row(event: Event, actors: Mapping[str, dict] | None = None,
         "bw_actor1_id": _blank(event.actor1), "bw_actor2_id": _blank(event.actor2),
         "bw_n_mentions": len(event.mentions), "bw_documents": "; ".join(event.documents),
         "bw_evidence": " | ".join(evidence),
+        "bw_contested": int(event.contested), "bw_origin_country": _blank(event.origin_country),
+        "bw_impact_country": _blank(event.impact_country), "bw_cross_border": int(event.cross_border),
+        "bw_border_area": int(event.border_area), "bw_stance": _blank(event.stance),
+        "bw_responds_to": "; ".join(link.target or f"? {link.description}" for link in event.links
+                                    if link.kind is LinkKind.RESPONDS_TO),
+        "bw_part_of": "; ".join(sorted({link.wave for link in event.links
+                                        if link.kind is LinkKind.PART_OF and link.wave})),
     }
     return row
 

@@ -51,6 +51,16 @@ class ClaimKind(enum.StrEnum):
     RESPONSIBILITY = "responsibility"
     ACKNOWLEDGED = "acknowledged"
     DENIED = "denied"
+    UNCONFIRMED = "unconfirmed"
+
+
+# The claims that state a side's position on an act rather than count its victims.
+STANCE_KINDS = frozenset({ClaimKind.ACKNOWLEDGED, ClaimKind.DENIED, ClaimKind.UNCONFIRMED})
+
+
+class LinkKind(enum.StrEnum):
+    RESPONDS_TO = "responds_to"  # this event answered that one ("in retaliation for", "two days after")
+    PART_OF = "part_of"          # this event is one place of a wave or operation reported as one
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +161,29 @@ class Claim:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class MentionLink:
+    """What a document says links this mention to another event.
+
+    `target` is the ordinal of the mention in the same document that describes the other event, when
+    the extractor found it; else None, and `description` ("the attack on a check post in Mir Ali") with
+    `days_before` is what is known of it, for resolving against the store later.
+    """
+
+    kind: LinkKind
+    target: int | None = None
+    description: str = ""
+    days_before: int | None = None
+    span: Span | None = None
+
+    def as_dict(self) -> dict:
+        out: dict = {"kind": self.kind.value, "target": self.target, "description": self.description,
+                     "days_before": self.days_before}
+        if self.span is not None:
+            out["span"] = [self.span.start, self.span.end]
+        return out
+
+
 @dataclass(slots=True)
 class Document:
     id: str
@@ -190,11 +223,17 @@ class Mention:
     spans: list[Span] = field(default_factory=list)
     evidence: list[Sentence] = field(default_factory=list)
     confidence: float = 0.5
-    links: list[str] = field(default_factory=list)
+    links: list[MentionLink] = field(default_factory=list)
+    origin_country: str | None = None  # where actor1 acted from, when the text or actor1's home says
+    wave: int | None = None            # mentions of one document sharing a wave are one operation
 
     @property
     def id(self) -> str:
         return f"{self.doc_id}:{self.ordinal}"
+
+    @property
+    def stances(self) -> list[Claim]:
+        return [c for c in self.claims if c.kind in STANCE_KINDS]
 
     @property
     def fatalities(self) -> list[Claim]:
@@ -213,12 +252,26 @@ STRATEGIC_DEVELOPMENTS = "Strategic developments"
 VIOLENT_EVENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
 
 
+@dataclass(frozen=True, slots=True)
+class EventLink:
+    """A link from an event to another: `target` is an event id, or None while the earlier event is not
+    in the store (then `description` says what the text said of it); for `part_of`, `wave` names the
+    operation its sibling events share."""
+
+    kind: LinkKind
+    target: str | None
+    description: str = ""
+    wave: str | None = None
+    mention_id: str | None = None
+    days_before: int | None = None
+
+
 @dataclass(slots=True)
 class Event:
-    """The record of one real event. Until merging lands, each mention is its own event.
+    """The merged record of every mention of one real event; fields derived by the rules in merge.py.
 
-    Fatalities follow UCDP: `fatalities_low` / `_best` / `_high` derived from the claims by the rule in
-    docs/architecture.md; `fatalities` is ACLED's conservative figure.
+    Fatalities follow UCDP: `fatalities_low` / `_best` / `_high` derived from the claims ledger by the rule
+    in docs/merging.md; `fatalities` is ACLED's conservative figure.
     """
 
     id: str
@@ -233,6 +286,21 @@ class Event:
     fatalities_low: int | None = None
     fatalities_best: int | None = None
     fatalities_high: int | None = None
+    contested: bool = False
+    origin_country: str | None = None
+    impact_country: str | None = None
+    stance: str | None = None  # the striking side's: acknowledged / denied / unconfirmed (cross-border)
+    links: list[EventLink] = field(default_factory=list)
+    merge_scores: dict[str, dict] = field(default_factory=dict)  # mention id -> why it is in this event
+
+    @property
+    def cross_border(self) -> bool:
+        return (self.origin_country is not None and self.impact_country is not None
+                and self.origin_country != self.impact_country)
+
+    @property
+    def border_area(self) -> bool:
+        return bool(self.place is not None and self.place.border)
 
     @property
     def claims(self) -> list[Claim]:

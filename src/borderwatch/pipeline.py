@@ -23,6 +23,7 @@ class IngestSummary:
     unchanged: int = 0
     failed: int = 0
     mentions: int = 0
+    links_resolved: int = 0
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
 
@@ -69,6 +70,8 @@ def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theat
         if on_document is not None:
             for doc in batch:
                 on_document(doc)
+    if summary.added:
+        summary.links_resolved = store.resolve_links()  # references to events that came in later
     summary.seconds = time.perf_counter() - started
     return summary
 

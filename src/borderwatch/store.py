@@ -9,13 +9,12 @@ See docs/store-and-export.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +40,21 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from borderwatch.errors import StoreError
+from borderwatch.merge import (
+    COARSE_REACH_DAYS,
+    DAY_LAG,
+    FINE_PRECISIONS,
+    Decision,
+    Profile,
+    blocks,
+    choose_event,
+    content_words,
+    derive_event,
+    event_id_for,
+    killed_ranges,
+    profile_of,
+    wave_id_for,
+)
 from borderwatch.model import (
     Claim,
     ClaimKind,
@@ -49,7 +63,10 @@ from borderwatch.model import (
     DocStatus,
     Document,
     Event,
+    EventLink,
+    LinkKind,
     Mention,
+    MentionLink,
     Place,
     Precision,
     Sentence,
@@ -115,6 +132,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             text TEXT NOT NULL, value TEXT)""",
         "CREATE INDEX ix_spans_mention_id ON spans (mention_id)",
     ),
+    (  # 2: merging, the claims ledger, cross-border facts and links between events
+        "ALTER TABLE events ADD COLUMN contested INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE events ADD COLUMN origin_country TEXT",
+        "ALTER TABLE events ADD COLUMN impact_country TEXT",
+        "ALTER TABLE events ADD COLUMN cross_border INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE events ADD COLUMN stance TEXT",
+        "ALTER TABLE mentions ADD COLUMN origin_country TEXT",
+        "ALTER TABLE mentions ADD COLUMN wave INTEGER",
+        "ALTER TABLE mentions ADD COLUMN merge_score REAL",
+        "ALTER TABLE mentions ADD COLUMN merge_why TEXT",
+        "CREATE INDEX ix_mentions_block ON mentions (country, date_start)",
+        "CREATE INDEX ix_mentions_district ON mentions (country, admin1, admin2, date_start)",
+        "CREATE INDEX ix_events_cross_border ON events (cross_border)",
+        """CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL REFERENCES events (id),
+            kind TEXT NOT NULL, target_event_id TEXT REFERENCES events (id), wave TEXT,
+            description TEXT, days_before INTEGER,
+            mention_id TEXT REFERENCES mentions (id) ON DELETE CASCADE)""",
+        "CREATE INDEX ix_links_event_id ON links (event_id)",
+        "CREATE INDEX ix_links_target ON links (target_event_id)",
+        "CREATE INDEX ix_links_wave ON links (wave)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -151,6 +191,8 @@ events_table = Table(
     Column("actor1", String), Column("actor2", String), Column("fatalities_low", Integer),
     Column("fatalities_best", Integer), Column("fatalities_high", Integer),
     Column("n_mentions", Integer), Column("n_documents", Integer),
+    Column("contested", Integer), Column("origin_country", String), Column("impact_country", String),
+    Column("cross_border", Integer), Column("stance", String),
 )
 mentions_table = Table(
     "mentions", _metadata,
@@ -160,7 +202,8 @@ mentions_table = Table(
     *_place_columns(),
     Column("actor1", String), Column("actor2", String), Column("confidence", Float),
     Column("evidence", String), Column("evidence_start", Integer), Column("evidence_end", Integer),
-    Column("links", String),
+    Column("links", String), Column("origin_country", String), Column("wave", Integer),
+    Column("merge_score", Float), Column("merge_why", String),
 )
 evidence_table = Table(
     "evidence", _metadata,
@@ -179,57 +222,17 @@ spans_table = Table(
     Column("claim_id", String), Column("field", String), Column("kind", String),
     Column("start", Integer), Column("end", Integer), Column("text", String), Column("value", String),
 )
+links_table = Table(
+    "links", _metadata,
+    Column("id", Integer, primary_key=True), Column("event_id", String), Column("kind", String),
+    Column("target_event_id", String), Column("wave", String), Column("description", String),
+    Column("days_before", Integer), Column("mention_id", String),
+)
 schema_version_table = Table("schema_version", _metadata, Column("version", Integer))
 
 TABLES: tuple[Table, ...] = (
-    documents_table, events_table, mentions_table, evidence_table, claims_table, spans_table,
+    documents_table, events_table, mentions_table, evidence_table, claims_table, spans_table, links_table,
 )
-
-# ------------------------------------------------------------------------------ events from mentions
-# These two belong to merging; they live here until merge.py lands and passes events to add_document.
-
-
-def event_id_for(mention_id: str) -> str:
-    """The id of the event a lone mention stands for: stable across re-ingests of the same document."""
-    return "ev-" + hashlib.sha1(mention_id.encode("utf-8")).hexdigest()[:12]
-
-
-def fatality_estimates(claims: Iterable[Claim]) -> tuple[int | None, int | None, int | None]:
-    """UCDP-style (low, best, high) deaths from the killed claims; all None when no claim gives a count.
-
-    low is the smallest figure anyone gives, high the largest (an open range "at least 8" counts as 8),
-    best the median of the exact figures (the lower middle one, so it is a figure somebody reported),
-    or low when every claim is a range.
-    """
-    lows: list[int] = []
-    highs: list[int] = []
-    exact: list[int] = []
-    for claim in claims:
-        count = claim.count
-        if claim.kind is not ClaimKind.KILLED or count is None:
-            continue
-        if count.low is not None:
-            lows.append(count.low)
-        high = count.high if count.high is not None else count.low
-        if high is not None:
-            highs.append(high)
-        if count.count is not None:
-            exact.append(count.count)
-    low = min(lows) if lows else None
-    best = sorted(exact)[(len(exact) - 1) // 2] if exact else low  # the lower median, as median_low
-    return low, best, max(highs) if highs else None
-
-
-def event_of_mention(mention: Mention) -> Event:
-    """The event a mention stands for while each mention is its own event."""
-    low, best, high = fatality_estimates(mention.claims)
-    return Event(
-        id=event_id_for(mention.id), event_type=mention.event_type, sub_event_type=mention.sub_event_type,
-        date=mention.date, place=mention.place, country=mention.country, actor1=mention.actor1,
-        actor2=mention.actor2, mentions=[mention], fatalities_low=low, fatalities_best=best,
-        fatalities_high=high,
-    )
-
 
 # ------------------------------------------------------------------------------------- engine set-up
 
@@ -348,10 +351,12 @@ def _event_row(ev: Event) -> dict[str, Any]:
             **_date_columns(ev.date), **_place_row(ev.place), "country": ev.country,
             "actor1": ev.actor1, "actor2": ev.actor2, "fatalities_low": ev.fatalities_low,
             "fatalities_best": ev.fatalities_best, "fatalities_high": ev.fatalities_high,
-            "n_mentions": len(ev.mentions), "n_documents": len(ev.documents)}
+            "n_mentions": len(ev.mentions), "n_documents": len(ev.documents), "contested": int(ev.contested),
+            "origin_country": ev.origin_country, "impact_country": ev.impact_country,
+            "cross_border": int(ev.cross_border), "stance": ev.stance}
 
 
-def _mention_row(m: Mention, event_id: str) -> dict[str, Any]:
+def _mention_row(m: Mention, event_id: str, decision: Decision | None) -> dict[str, Any]:
     evidence = m.evidence
     return {"id": m.id, "doc_id": m.doc_id, "ordinal": m.ordinal, "event_id": event_id,
             "event_type": m.event_type, "sub_event_type": m.sub_event_type, **_date_columns(m.date),
@@ -360,7 +365,10 @@ def _mention_row(m: Mention, event_id: str) -> dict[str, Any]:
             "evidence": " ".join(s.text for s in evidence) if evidence else None,
             "evidence_start": min(s.start for s in evidence) if evidence else None,
             "evidence_end": max(s.end for s in evidence) if evidence else None,
-            "links": json.dumps(m.links) if m.links else None}
+            "links": json.dumps([link.as_dict() for link in m.links]) if m.links else None,
+            "origin_country": m.origin_country, "wave": m.wave,
+            "merge_score": round(decision.score, 4) if decision is not None and decision.event_id else None,
+            "merge_why": json.dumps(decision.why) if decision is not None else None}
 
 
 # Spans are the most numerous rows, so they skip the dict: _span_params follows this column order.
@@ -408,25 +416,23 @@ _INSERT_SPAN = _Insert.of(spans_table, _SPAN_COLUMNS)  # no id: the rowid keeps 
 
 
 class _Rows:
-    """The rows one document adds, table by table, as parameter tuples for one executemany each."""
+    """The rows of one document's mentions, table by table, as parameter tuples for one executemany each.
+    Events are not here: the merge step writes them, as it has to read the store to place each mention."""
 
-    __slots__ = ("events", "mentions", "evidence", "claims", "spans")
+    __slots__ = ("mentions", "evidence", "claims", "spans")
 
-    def __init__(self, mentions: Sequence[Mention], events: Sequence[Event]) -> None:
-        event_of = {m.id: ev.id for ev in events for m in ev.mentions}
-        self.events = [_INSERT_EVENT.params(_event_row(ev)) for ev in events]
+    def __init__(self, mentions: Sequence[Mention], event_of: Mapping[str, str],
+                 decisions: Mapping[str, Decision]) -> None:
         self.mentions: list[tuple] = []
         self.evidence: list[tuple] = []
         self.claims: list[tuple] = []
         self.spans: list[tuple] = []
         for m in mentions:
-            if m.id not in event_of:
-                raise StoreError(f"mention {m.id} belongs to none of the events given with it")
-            self._add_mention(m, event_of[m.id])
+            self._add_mention(m, event_of[m.id], decisions.get(m.id))
 
-    def _add_mention(self, m: Mention, event_id: str) -> None:
+    def _add_mention(self, m: Mention, event_id: str, decision: Decision | None) -> None:
         mention_id, doc_id = m.id, m.doc_id
-        self.mentions.append(_INSERT_MENTION.params(_mention_row(m, event_id)))
+        self.mentions.append(_INSERT_MENTION.params(_mention_row(m, event_id, decision)))
         self.evidence.extend(
             _INSERT_EVIDENCE.params({"mention_id": mention_id, "ordinal": i, "start": s.start, "end": s.end,
                                      "text": s.text}) for i, s in enumerate(m.evidence))
@@ -441,25 +447,216 @@ class _Rows:
             self.spans.extend(_span_params(s, doc_id, mention_id, claim_id) for s in claim.spans)
 
     def inserts(self) -> tuple[tuple[str, list[tuple]], ...]:
-        return ((_INSERT_EVENT.sql, self.events), (_INSERT_MENTION.sql, self.mentions),
-                (_INSERT_EVIDENCE.sql, self.evidence), (_INSERT_CLAIM.sql, self.claims),
-                (_INSERT_SPAN.sql, self.spans))
+        return ((_INSERT_MENTION.sql, self.mentions), (_INSERT_EVIDENCE.sql, self.evidence),
+                (_INSERT_CLAIM.sql, self.claims), (_INSERT_SPAN.sql, self.spans))
 
 
-def _write_rows(cursor: Any, doc: Document, rows: _Rows) -> bool:
+def _write_rows(cursor: Any, doc: Document, mentions: Sequence[Mention]) -> bool:
     stored = cursor.execute("SELECT status FROM documents WHERE id = ?", (doc.id,)).fetchone()
     if stored is not None and (stored[0] == DocStatus.OK or doc.status is DocStatus.FAILED):
         return False
+    if doc.status is DocStatus.FAILED and mentions:
+        raise StoreError(f"document {doc.id} failed ({doc.error}); a failed document carries no mentions")
+    strangers = [m.id for m in mentions if m.doc_id != doc.id]
+    if strangers:
+        raise StoreError(f"mentions {strangers} do not belong to document {doc.id}")
     row = _INSERT_DOCUMENT.params(_document_row(doc, datetime.now(UTC).isoformat(timespec="seconds")))
     if stored is None:
         cursor.execute(_INSERT_DOCUMENT.sql, row)
     else:
         # An UPDATE, not DELETE + INSERT: a failed document has no children to cascade to.
         cursor.execute(_UPDATE_DOCUMENT, (*row, doc.id))
-    for sql, params in rows.inserts():
+    if mentions:
+        _merge_and_write(cursor, mentions)
+    return True
+
+
+# ------------------------------------------------------------------------------------ merging in SQL
+
+_PROFILE_COLUMNS = ("id", "doc_id", "event_id", "event_type", "sub_event_type", "date_start", "date_end",
+                    "date_precision", "country", "place_id", "place_country", "admin1", "admin2", "latitude",
+                    "longitude", "geo_precision", "actor1", "actor2", "evidence")
+_PROFILE_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in _PROFILE_COLUMNS) + " FROM mentions m "
+_FINE_PRECISIONS = tuple(p.value for p in FINE_PRECISIONS)
+
+
+def _candidate_events(cursor: Any, p: Profile) -> set[str]:
+    """Ids of events with a mention in one of `p`'s blocks (merge.blocks) whose dates can meet `p`'s."""
+    found = blocks(p)
+    ids: set[str] = set()
+    if found.fine is not None:
+        rows = cursor.execute(
+            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND date_start BETWEEN ? AND ? "
+            f"AND date_precision IN ({', '.join('?' * len(_FINE_PRECISIONS))})",
+            (p.country, found.fine[0].isoformat(), found.fine[1].isoformat(), *_FINE_PRECISIONS)).fetchall()
+        ids.update(r[0] for r in rows)
+    if found.district is not None:
+        country, admin1, admin2, start, end = found.district
+        rows = cursor.execute(
+            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND admin1 = ? AND admin2 = ? "
+            "AND date_start BETWEEN ? AND ? AND date_end >= ?",
+            (country, admin1, admin2, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
+             end.isoformat(), start.isoformat())).fetchall()
+        ids.update(r[0] for r in rows)
+    if found.province is not None:
+        country, admin1, start, end = found.province
+        rows = cursor.execute(
+            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND admin1 = ? AND date_precision != ? "
+            "AND date_start BETWEEN ? AND ? AND date_end >= ?",
+            (country, admin1, Precision.YEAR.value, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
+             end.isoformat(), start.isoformat())).fetchall()
+        ids.update(r[0] for r in rows)
+    return ids
+
+
+def _profiles_of_events(cursor: Any, event_ids: Sequence[str]) -> dict[str, list[Profile]]:
+    """Each event's members as merge profiles, in the order they joined."""
+    out: dict[str, list[Profile]] = defaultdict(list)
+    for i in range(0, len(event_ids), _IN_CHUNK):
+        chunk = list(event_ids[i:i + _IN_CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        rows = cursor.execute(_PROFILE_SELECT + f"WHERE m.event_id IN ({marks}) ORDER BY m.rowid", chunk).fetchall()
+        ids = [r[0] for r in rows]
+        killed: dict[str, list[Claim]] = defaultdict(list)
+        for j in range(0, len(ids), _IN_CHUNK):
+            part = ids[j:j + _IN_CHUNK]
+            for mention_id, count, low, high in cursor.execute(
+                    f"SELECT mention_id, count, min, max FROM claims WHERE kind = 'killed' AND mention_id IN "
+                    f"({', '.join('?' * len(part))})", part):
+                killed[mention_id].append(Claim(ClaimKind.KILLED, Count(count, low, high)))
+        for r in rows:
+            row = dict(zip(_PROFILE_COLUMNS, r, strict=True))
+            profile = _profile_from_row(row, killed.get(row["id"], ()))
+            if profile is not None:
+                out[row["event_id"]].append(profile)
+    return out
+
+
+def _profile_from_row(row: Mapping[str, Any], killed: Iterable[Claim]) -> Profile | None:
+    if row["date_start"] is None or row["country"] is None:
+        return None
+    same_country = row["place_id"] is not None and row["place_country"] == row["country"]
+    return Profile(
+        id=row["id"], doc_id=row["doc_id"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
+        start=date.fromisoformat(row["date_start"]), end=date.fromisoformat(row["date_end"]),
+        precision=Precision(row["date_precision"]), country=row["country"],
+        admin1=row["admin1"] if same_country else None, admin2=row["admin2"] if same_country else None,
+        place_id=row["place_id"] if same_country else None,
+        place_precision=row["geo_precision"] if same_country else None,
+        lat=row["latitude"] if same_country else None, lon=row["longitude"] if same_country else None,
+        actor1=row["actor1"], actor2=row["actor2"], killed=killed_ranges(killed),
+        words=content_words(row["evidence"] or ""),
+    )
+
+
+def _merge_and_write(cursor: Any, mentions: Sequence[Mention]) -> None:
+    """Place each mention in an existing event or a new one, write the mentions, and bring every event
+    they touch up to date (derived fields and links)."""
+    event_of: dict[str, str] = {}
+    decisions: dict[str, Decision] = {}
+    joined: set[str] = set()
+    new_events: dict[str, Mention] = {}
+    for m in mentions:
+        p = profile_of(m)
+        decision = None
+        if p is not None:
+            candidates = _candidate_events(cursor, p) - set(event_of.values())  # one mention per event
+            decision = choose_event(p, _profiles_of_events(cursor, sorted(candidates)) if candidates else {})
+            decisions[m.id] = decision
+        if decision is not None and decision.event_id is not None:
+            event_of[m.id] = decision.event_id
+            joined.add(decision.event_id)
+        else:
+            event_of[m.id] = event_id_for(m.id)
+            new_events[event_of[m.id]] = m
+    for event_id, m in new_events.items():
+        cursor.execute(_INSERT_EVENT.sql, _INSERT_EVENT.params(_event_row(derive_event(event_id, [m]))))
+    for sql, params in _Rows(mentions, event_of, decisions).inserts():
         if params:
             cursor.executemany(sql, params)
-    return True
+    for event_id in sorted(joined):
+        _update_event(cursor, event_id)
+    _write_links(cursor, mentions, event_of)
+
+
+def _update_event(cursor: Any, event_id: str) -> None:
+    members = _members_for_derivation(cursor, event_id)
+    row = _event_row(derive_event(event_id, members))
+    columns = [c for c in row if c != "id"]
+    cursor.execute(f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                   (*(row[c] for c in columns), event_id))
+
+
+def _members_for_derivation(cursor: Any, event_id: str) -> list[Mention]:
+    """An event's mentions with the fields and claims its derived fields need (no spans or evidence)."""
+    cursor.row_factory = sqlite3.Row
+    try:
+        rows = cursor.execute("SELECT * FROM mentions WHERE event_id = ? ORDER BY rowid", (event_id,)).fetchall()
+        claims: dict[str, list[Claim]] = defaultdict(list)
+        for i in range(0, len(rows), _IN_CHUNK):
+            ids = [r["id"] for r in rows[i:i + _IN_CHUNK]]
+            for c in cursor.execute(f"SELECT * FROM claims WHERE mention_id IN ({', '.join('?' * len(ids))}) "
+                                    "ORDER BY mention_id, ordinal", ids):
+                claims[c["mention_id"]].append(_claim_from_row(c, []))
+    finally:
+        cursor.row_factory = None
+    return [_mention_from_row(r, claims[r["id"]], [], []) for r in rows]
+
+
+def _write_links(cursor: Any, mentions: Sequence[Mention], event_of: Mapping[str, str]) -> None:
+    """Event links from what the document says: waves (`part_of`) and responses (`responds_to`)."""
+    waves = Counter(m.wave for m in mentions if m.wave is not None)
+    by_ordinal = {m.ordinal: m for m in mentions}
+    rows = []
+    for m in mentions:
+        event_id = event_of[m.id]
+        if m.wave is not None and waves[m.wave] > 1:
+            rows.append((event_id, LinkKind.PART_OF.value, None, wave_id_for(m.doc_id, m.wave), None, None, m.id))
+        for link in m.links:
+            if link.kind is not LinkKind.RESPONDS_TO:
+                continue
+            target = by_ordinal.get(link.target) if link.target is not None else None
+            target_event = event_of[target.id] if target is not None else None
+            if target_event == event_id:
+                continue
+            if target_event is None:
+                target_event = _resolve_reference(cursor, m, link.description, link.days_before)
+            rows.append((event_id, LinkKind.RESPONDS_TO.value, target_event, None, link.description,
+                         link.days_before, m.id))
+    if rows:
+        cursor.executemany("INSERT INTO links (event_id, kind, target_event_id, wave, description, days_before, "
+                           "mention_id) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# How far back an unresolved reference without a stated gap ("in retaliation for the attack") looks.
+REFERENCE_REACH_DAYS = 30
+
+
+def _resolve_reference(cursor: Any, m: Mention, description: str, days_before: int | None) -> str | None:
+    """The stored event a reference points to: before the responding event, in the window its stated
+    gap allows, and named by the reference (its place or its actors); None unless exactly one fits best."""
+    if m.date is None or not description:
+        return None
+    if days_before is not None:
+        start = m.date.start - timedelta(days=days_before + DAY_LAG)
+        end = m.date.end - timedelta(days=max(0, days_before - DAY_LAG))
+    else:
+        start, end = m.date.start - timedelta(days=REFERENCE_REACH_DAYS), m.date.end
+    rows = cursor.execute(
+        "SELECT id, location, admin1, admin2, actor1, actor2, country FROM events "
+        "WHERE date_start BETWEEN ? AND ? AND id NOT IN (SELECT event_id FROM mentions WHERE doc_id = ?)",
+        (start.isoformat(), end.isoformat(), m.doc_id)).fetchall()
+    words = content_words(description)
+    scored = []
+    for event_id, location, admin1, admin2, actor1, actor2, _country in rows:
+        named = {w for name in (location, admin2, admin1) if name for w in content_words(name)}
+        score = 2 * len(words & named) + sum(1 for a in (actor1, actor2) if a and a.lower() in words)
+        if words & named:
+            scored.append((score, event_id))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
 
 
 def _document_from_row(row: Mapping[str, Any]) -> Document:
@@ -498,6 +695,28 @@ def _claim_from_row(row: Mapping[str, Any], spans: list[Span]) -> Claim:
                  claimant=row["claimant"], victim_group=row["victim_group"], spans=tuple(spans))
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """One line of the claims ledger: a claim and where it stands (event, mention, source)."""
+
+    claim: Claim
+    event_id: str
+    mention_id: str
+    doc_id: str
+    outlet: str | None
+    published: str | None
+    event_date: str | None
+    place: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _DatedMention:
+    """What resolving a reference needs of the mention that makes it."""
+
+    doc_id: str
+    date: DateRange | None
+
+
 # ----------------------------------------------------------------------------------------------- store
 
 
@@ -519,20 +738,15 @@ class Store:
 
     # -- writing
 
-    def add_document(self, doc: Document, mentions: list[Mention], events: list[Event] | None = None) -> bool:
+    def add_document(self, doc: Document, mentions: list[Mention]) -> bool:
         """Store a document with its mentions in one transaction; False when nothing had to change.
 
-        `events` defaults to one event per mention (until merging lands). An ok document is stored once;
-        a failed one is recorded without mentions and replaced when the same id later arrives ok.
+        Each mention joins the stored event it reports or starts a new one (merge.py). An ok document is
+        stored once; a failed one is recorded without mentions and replaced when the same id later
+        arrives ok.
         """
-        if doc.status is DocStatus.FAILED and mentions:
-            raise StoreError(f"document {doc.id} failed ({doc.error}); a failed document carries no mentions")
-        strangers = [m.id for m in mentions if m.doc_id != doc.id]
-        if strangers:
-            raise StoreError(f"mentions {strangers} do not belong to document {doc.id}")
-        rows = _Rows(mentions, events if events is not None else [event_of_mention(m) for m in mentions])
         try:
-            return self._write_document(doc, rows)
+            return self._write_document(doc, mentions)
         except (SQLAlchemyError, sqlite3.Error) as e:
             raise StoreError(f"cannot store document {doc.id}: {_reason(e)}") from e
 
@@ -562,11 +776,7 @@ class Store:
     def _write_in_savepoint(self, cursor: Any, doc: Document, mentions: list[Mention]) -> bool | StoreError:
         cursor.execute("SAVEPOINT document")
         try:
-            if doc.status is DocStatus.FAILED and mentions:
-                raise StoreError(f"document {doc.id} failed ({doc.error}); a failed document carries no mentions")
-            if any(m.doc_id != doc.id for m in mentions):
-                raise StoreError(f"mentions of another document given with document {doc.id}")
-            written = _write_rows(cursor, doc, _Rows(mentions, [event_of_mention(m) for m in mentions]))
+            written = _write_rows(cursor, doc, mentions)
         except (StoreError, sqlite3.Error) as e:
             cursor.execute("ROLLBACK TO SAVEPOINT document")
             cursor.execute("RELEASE SAVEPOINT document")
@@ -576,7 +786,7 @@ class Store:
                               error=f"store: {error}")
             cursor.execute("SAVEPOINT document")
             try:
-                _write_rows(cursor, failed, _Rows([], []))
+                _write_rows(cursor, failed, [])
                 cursor.execute("RELEASE SAVEPOINT document")
             except sqlite3.Error:
                 cursor.execute("ROLLBACK TO SAVEPOINT document")
@@ -593,7 +803,7 @@ class Store:
         statement = select(d.c.id).where(d.c.id.in_(doc_ids), d.c.status == DocStatus.OK.value)
         return {row["id"] for row in self._read(statement)}
 
-    def _write_document(self, doc: Document, rows: _Rows) -> bool:
+    def _write_document(self, doc: Document, mentions: list[Mention]) -> bool:
         with self._engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
@@ -601,7 +811,7 @@ class Store:
                 # every statement, which would be most of the per-document time budget.
                 cursor = conn.connection.driver_connection.cursor()
                 try:
-                    return _write_rows(cursor, doc, rows)
+                    return _write_rows(cursor, doc, mentions)
                 finally:
                     cursor.close()
 
@@ -653,8 +863,8 @@ class Store:
         return {key: int(value or 0) for key, value in self._read(statement)[0].items()}
 
     def events(self, *, country: str | None = None, actor: str | None = None, since: date | None = None,
-               until: date | None = None, event_type: str | None = None,
-               limit: int | None = None) -> list[Event]:
+               until: date | None = None, event_type: str | None = None, cross_border: bool | None = None,
+               contested: bool | None = None, limit: int | None = None) -> list[Event]:
         """Events matching every filter given, newest first (undated last), each with its full mentions.
 
         `since`/`until` keep events whose date range overlaps them (a month-precise event counts for
@@ -672,6 +882,10 @@ class Store:
             statement = statement.where(e.c.date_start <= until.isoformat())
         if event_type is not None:
             statement = statement.where(e.c.event_type == event_type)
+        if cross_border is not None:
+            statement = statement.where(e.c.cross_border == int(cross_border))
+        if contested is not None:
+            statement = statement.where(e.c.contested == int(contested))
         if limit is not None:
             statement = statement.limit(limit)
         return self._events_with_mentions(statement)
@@ -688,6 +902,97 @@ class Store:
             statement = statement.where(m.c.doc_id == doc_id)
         return self._mentions(statement)
 
+    def mention(self, mention_id: str) -> tuple[str, Mention] | None:
+        """(event id, mention) for a mention id ("doc:ordinal"), or None."""
+        found = self._mentions(select(mentions_table).where(mentions_table.c.id == mention_id))
+        return found[0] if found else None
+
+    def claims(self, *, event_id: str | None = None, claimant: str | None = None) -> list[ClaimRecord]:
+        """The claims ledger: every claim with its event, mention, document and outlet, by event date."""
+        c, m, e, d = claims_table, mentions_table, events_table, documents_table
+        statement = (
+            select(c.c.id, c.c.kind, c.c.count, c.c.min, c.c.max, c.c.claimant, c.c.victim_group,
+                   m.c.id.label("mention_id"), m.c.event_id, m.c.doc_id, d.c.outlet, d.c.published,
+                   e.c.date_start, e.c.location, e.c.admin1, e.c.country)
+            .join(m, m.c.id == c.c.mention_id).join(e, e.c.id == m.c.event_id).join(d, d.c.id == m.c.doc_id)
+            .order_by(e.c.date_start.desc(), m.c.event_id, m.c.doc_id, c.c.mention_id, c.c.ordinal))
+        if event_id is not None:
+            statement = statement.where(m.c.event_id == event_id)
+        if claimant is not None:
+            statement = statement.where(c.c.claimant == claimant)
+        return [ClaimRecord(
+            claim=_claim_from_row(row, []), event_id=row["event_id"], mention_id=row["mention_id"],
+            doc_id=row["doc_id"], outlet=row["outlet"], published=row["published"],
+            event_date=row["date_start"], place=row["location"] or row["admin1"] or row["country"])
+            for row in self._read(statement)]
+
+    def links(self, event_id: str) -> tuple[list[EventLink], list[tuple[str, EventLink]]]:
+        """An event's own links, and (event id, link) for the links of other events that point to it."""
+        t = links_table
+        own = [_link_from_row(r) for r in self._read(select(t).where(t.c.event_id == event_id).order_by(t.c.id))]
+        waves = [link.wave for link in own if link.wave]
+        incoming = select(t).where(t.c.target_event_id == event_id)
+        if waves:
+            incoming = select(t).where(or_(t.c.target_event_id == event_id,
+                                           t.c.wave.in_(waves) & (t.c.event_id != event_id)))
+        return own, [(r["event_id"], _link_from_row(r)) for r in self._read(incoming.order_by(t.c.id))]
+
+    def chain(self, event_id: str, depth: int = 20) -> tuple[list[str], list[str]]:
+        """The responds-to chain around an event: the events it answers (nearest first, following each
+        answer back), and the events that answer it or its answers (breadth first)."""
+        t = links_table
+        before, seen, current = [], {event_id}, event_id
+        for _ in range(depth):
+            rows = self._read(select(t.c.target_event_id).where(
+                t.c.event_id == current, t.c.kind == LinkKind.RESPONDS_TO.value, t.c.target_event_id.is_not(None)))
+            targets = [r["target_event_id"] for r in rows if r["target_event_id"] not in seen]
+            if not targets:
+                break
+            current = targets[0]
+            seen.add(current)
+            before.append(current)
+        after, frontier = [], [event_id]
+        for _ in range(depth):
+            if not frontier:
+                break
+            rows = self._read(select(t.c.event_id).where(
+                t.c.target_event_id.in_(frontier), t.c.kind == LinkKind.RESPONDS_TO.value).order_by(t.c.id))
+            frontier = [r["event_id"] for r in rows if r["event_id"] not in seen]
+            seen.update(frontier)
+            after.extend(frontier)
+        return before, after
+
+    def resolve_links(self) -> int:
+        """Try again to resolve the references that pointed at no stored event when they were written
+        (the earlier event may have come in since); the number resolved."""
+        resolved = 0
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    cursor = conn.connection.driver_connection.cursor()
+                    try:
+                        pending = cursor.execute(
+                            "SELECT id, mention_id, description, days_before FROM links WHERE kind = ? AND "
+                            "target_event_id IS NULL AND description IS NOT NULL",
+                            (LinkKind.RESPONDS_TO.value,)).fetchall()
+                        for link_id, mention_id, description, days_before in pending:
+                            row = cursor.execute("SELECT date_start, date_end, date_precision, doc_id FROM "
+                                                 "mentions WHERE id = ?", (mention_id,)).fetchone()
+                            if row is None or row[0] is None:
+                                continue
+                            probe = _DatedMention(row[3], DateRange(date.fromisoformat(row[0]),
+                                                                    date.fromisoformat(row[1]), Precision(row[2])))
+                            target = _resolve_reference(cursor, probe, description, days_before)
+                            if target is not None:
+                                cursor.execute("UPDATE links SET target_event_id = ? WHERE id = ?", (target, link_id))
+                                resolved += 1
+                    finally:
+                        cursor.close()
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot resolve links: {_reason(e)}") from e
+        return resolved
+
     def _events_with_mentions(self, statement: Select) -> list[Event]:
         try:
             with self._engine.connect() as conn, conn.begin():
@@ -695,12 +1000,17 @@ class Store:
                 mention_rows = _rows_where_in(conn, mentions_table, "event_id", [row["id"] for row in rows],
                                               ("doc_id", "ordinal"))
                 pairs = _mentions_from_rows(conn, mention_rows)
+                link_rows = _rows_where_in(conn, links_table, "event_id", [row["id"] for row in rows], ("id",))
         except SQLAlchemyError as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
         by_event: dict[str, list[Mention]] = defaultdict(list)
         for event_id, mention in pairs:
             by_event[event_id].append(mention)
-        return [_event_from_row(row, by_event[row["id"]]) for row in rows]
+        why = {r["id"]: json.loads(r["merge_why"]) for r in mention_rows if r["merge_why"]}
+        links: dict[str, list[EventLink]] = defaultdict(list)
+        for link in link_rows:
+            links[link["event_id"]].append(_link_from_row(link))
+        return [_event_from_row(row, by_event[row["id"]], links[row["id"]], why) for row in rows]
 
     def _mentions(self, statement: Select) -> list[tuple[str, Mention]]:
         try:
@@ -741,6 +1051,11 @@ def _mentions_from_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list
                                                 evidence[row["id"]])) for row in rows]
 
 
+def _link_from_dict(data: Mapping[str, Any]) -> MentionLink:
+    return MentionLink(LinkKind(data["kind"]), data.get("target"), data.get("description") or "",
+                       data.get("days_before"))
+
+
 def _mention_from_row(row: Mapping[str, Any], claims: list[Claim], spans: list[Span],
                       evidence: list[Sentence]) -> Mention:
     return Mention(
@@ -748,14 +1063,24 @@ def _mention_from_row(row: Mapping[str, Any], claims: list[Claim], spans: list[S
         sub_event_type=row["sub_event_type"], date=_date_from_row(row), place=_place_from_row(row),
         country=row["country"], actor1=row["actor1"], actor2=row["actor2"], claims=claims, spans=spans,
         evidence=evidence, confidence=row["confidence"],
-        links=json.loads(row["links"]) if row["links"] else [],
+        links=[_link_from_dict(d) for d in json.loads(row["links"])] if row["links"] else [],
+        origin_country=row["origin_country"], wave=row["wave"],
     )
 
 
-def _event_from_row(row: Mapping[str, Any], mentions: list[Mention]) -> Event:
+def _event_from_row(row: Mapping[str, Any], mentions: list[Mention], links: list[EventLink],
+                    why: Mapping[str, dict]) -> Event:
     return Event(
         id=row["id"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
         date=_date_from_row(row), place=_place_from_row(row), country=row["country"],
         actor1=row["actor1"], actor2=row["actor2"], mentions=mentions, fatalities_low=row["fatalities_low"],
         fatalities_best=row["fatalities_best"], fatalities_high=row["fatalities_high"],
+        contested=bool(row["contested"]), origin_country=row["origin_country"],
+        impact_country=row["impact_country"], stance=row["stance"], links=links,
+        merge_scores={m.id: dict(why[m.id]) for m in mentions if m.id in why},
     )
+
+
+def _link_from_row(row: Mapping[str, Any]) -> EventLink:
+    return EventLink(LinkKind(row["kind"]), row["target_event_id"], row["description"] or "", row["wave"],
+                     row["mention_id"], row["days_before"])

@@ -34,6 +34,7 @@ class Theatre:
     countries: tuple[str, ...]
     demonyms: tuple[tuple[str, str], ...]
     capitals: tuple[tuple[str, str], ...]
+    country_names: tuple[tuple[str, str], ...]
     forces_of: tuple[tuple[str, str], ...]
     generic_rules: tuple[GenericRule, ...]
 
@@ -62,6 +63,24 @@ class Theatre:
             index = int(m.lastgroup[1:])
             best = index if best is None else min(best, index)
         return self.demonyms[best][1] if best is not None else None
+
+    @functools.cached_property
+    def _origin_re(self) -> re.Pattern[str]:
+        demonyms = "|".join(re.escape(word) for word, _ in self.demonyms)
+        names = "|".join(re.escape(word) for word, _ in self.country_names)
+        return re.compile(
+            rf"\bfrom\s+(?:across\s+the\s+border\s+in\s+|inside\s+|neighbouring\s+|neighboring\s+)?"
+            rf"(?:(?P<name>{names})\b(?!\s*(?:'s|’s))|(?:the\s+)?(?P<demonym>{demonyms})\s+(?:side|soil|territory))")
+
+    def origin_named(self, text: str) -> tuple[int, int, str] | None:
+        """'fired from Afghanistan', 'from the Afghan side', 'from Afghan soil' -> the span and the country an
+        act came from; None when the text does not say."""
+        m = self._origin_re.search(text)
+        if m is None:
+            return None
+        if m.group("name"):
+            return m.start(), m.end(), dict(self.country_names)[m.group("name")]
+        return m.start(), m.end(), dict(self.demonyms)[m.group("demonym")]
 
     def capital_named(self, text: str) -> tuple[int, int, str] | None:
         """'the Afghan capital' -> its span and the capital's name ("Kabul"); None when not there."""
@@ -107,6 +126,7 @@ def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
         countries=tuple(config.get("countries") or ()),
         demonyms=tuple(sorted((config.get("demonyms") or {}).items())),
         capitals=tuple(sorted((config.get("capitals") or {}).items())),
+        country_names=tuple(sorted((config.get("country_names") or {}).items())),
         forces_of=tuple(sorted((config.get("forces_of") or {}).items())),
         generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
     )

@@ -953,8 +953,22 @@ class _DocumentCoder:
                 country=d.country,
                 actor1=d.actor1, actor2=d.actor2, claims=list(d.claims), spans=self._field_spans(d),
                 evidence=sorted(d.evidence, key=lambda s: s.start), confidence=_confidence(d),
+                origin_country=self._origin(d), wave=d.wave,
             ))
         return out
+
+    def _origin(self, d: _Draft) -> str | None:
+        """Where actor1 acted from: what the trigger's clause says ("fired from Afghanistan", "from the
+        Afghan side"), else actor1's home country; None for an unknown actor."""
+        text = d.facts.sentence.text
+        clauses = clause_bounds(text)
+        a, b = clauses[_clause_index(clauses, d.trigger.start)] if clauses else (0, len(text))
+        said = self.theatre.origin_named(text[a:b])
+        if said is not None:
+            return said[2]
+        if d.actor1 and d.actor1 in self.theatre.actors:
+            return self.theatre.actors.get(d.actor1).country
+        return None
 
     def _field_spans(self, d: _Draft) -> list[Span]:
         f = d.facts

@@ -1,0 +1,551 @@
+"""Mentions → events: blocking, pair scores, incremental clustering, and the fields an event derives.
+
+Many documents report one strike; each report is a `Mention`. A new mention joins the existing event it
+describes, or starts a new one; nothing already decided is re-clustered, so a document ingested tomorrow
+costs a few candidate lookups, not a pass over the world.
+
+1. **Blocking** (`blocks`): only mentions of the same country whose dates can meet are compared: day- or
+   week-precise ones within `DAY_LAG` days of each other, and, at any precision, ones in the same district
+   whose date ranges overlap (so "the Nov. 2011 attack in Mohmand" can meet a day-precise report of it).
+2. **Pair score** (`score_pair`): parts for date, place, type, actors, numbers and wording, weighted by
+   `WEIGHTS`; a *veto* (different districts far apart, dates days apart, different countries) makes a
+   pair impossible whatever the rest says.
+3. **Clustering** (`choose_event`): a mention joins the candidate event with the best *mean* score over
+   its members, when that mean reaches `MERGE_THRESHOLD`, no member vetoes it, and the event has no
+   mention from the same document yet (a document tells each event once). Average linkage with vetoes
+   is what stops chaining: a Khost strike never joins a Paktika strike of the same night through a
+   vague third report, because the Khost member vetoes it.
+4. **Derived fields** (`derive_event`): the stated rules for date, place, type, actors, fatalities (low /
+   best / high), `contested`, origin and impact countries, and the striking side's stance.
+
+Everything here is pure; the store runs the same decisions against SQLite (`Store.add_documents`), and
+`Merger` runs them in memory for bulk work and the benchmark. See docs/merging.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from borderwatch.gazetteer import place_contains
+from borderwatch.model import (
+    STANCE_KINDS,
+    Claim,
+    ClaimKind,
+    DateRange,
+    Event,
+    Mention,
+    Place,
+    Precision,
+)
+
+# Weights of the score parts (they sum to 1). Date and place carry most: two reports of one event agree
+# on when and where far more often than on who (attribution is disputed) or how many (tolls differ).
+WEIGHTS: dict[str, float] = {"date": 0.30, "place": 0.30, "type": 0.15, "actors": 0.15, "numbers": 0.05,
+                             "words": 0.05}
+# A mention joins an event at this mean score. Chosen on the gold sets (docs/merging.md): same day and
+# district with an agreeing type scores about 0.8; same day and province with nothing else agreeing
+# about 0.45, which stays apart.
+MERGE_THRESHOLD = 0.55
+# Reports of one event differ by a day at most ("late on Sunday" / "on Monday", time zones, filing lag).
+DAY_LAG = 1
+# Places this close are one place whatever their names (a village and the town next to it).
+NEAR_KM = 25.0
+# Members scored against a newcomer: the first ones, which set the event; big events stay cheap.
+MAX_MEMBERS_SCORED = 12
+# How far back a district-level block reaches for coarse dates ("in 2011", "last year").
+COARSE_REACH_DAYS = 366
+# A week-precise range is at most this long; fine blocks look this far back by start date.
+FINE_SPAN_DAYS = 7
+FINE_PRECISIONS = frozenset({Precision.DAY, Precision.WEEK})
+# A report that names only a province and a month ("Pakistani strikes in Paktika in March") is compared
+# with that province's events of the month; a province and a year is too vague to merge at all.
+PROVINCE_BLOCK_PRECISIONS = frozenset({Precision.MONTH, Precision.SEASON})
+
+_STOP_WORDS = frozenset(
+    "about after against also among area attack attacks before being between border country district "
+    "during early from have into killed late last least more most night north officials other over "
+    "people police province reported said security since south that their there these they this those "
+    "three through told were when where which while with would the and for was his her its who has had but "
+    "not two six ten one are out new may say she him all any can did get got how now off our own per put "
+    "saw see set too use via why yet".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")  # three letters and up: "Mir Ali", "Dir", "Tank" are names
+
+
+# ------------------------------------------------------------------------------------------- profile
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What merging reads of a mention: small, so millions fit in memory and a row rebuilds it cheaply."""
+
+    id: str
+    doc_id: str
+    event_type: str
+    sub_event_type: str
+    start: date
+    end: date
+    precision: Precision
+    country: str
+    admin1: str | None = None
+    admin2: str | None = None
+    place_id: str | None = None
+    place_precision: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    actor1: str | None = None
+    actor2: str | None = None
+    killed: tuple[tuple[int, int], ...] = ()  # (low, high) of each death count claimed
+    words: frozenset[str] = frozenset()
+
+    @property
+    def fine(self) -> bool:
+        return self.precision in FINE_PRECISIONS
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of a text that can tell two events apart (names, weapons, targets), lower-cased."""
+    return frozenset(w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in _STOP_WORDS)
+
+
+def killed_ranges(claims: Iterable[Claim]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for c in claims:
+        if c.kind is ClaimKind.KILLED and c.count is not None and c.count.low is not None:
+            high = c.count.high if c.count.high is not None else c.count.low
+            out.append((c.count.low, high))
+    return tuple(out)
+
+
+def profile_of(m: Mention) -> Profile | None:
+    """The mention's merge profile; None when it has no date or no country, which nothing can block on."""
+    if m.date is None or m.country is None:
+        return None
+    p = m.place
+    same_country = p is not None and p.country == m.country
+    return Profile(
+        id=m.id, doc_id=m.doc_id, event_type=m.event_type, sub_event_type=m.sub_event_type,
+        start=m.date.start, end=m.date.end, precision=m.date.precision, country=m.country,
+        admin1=p.admin1 if same_country else None, admin2=p.admin2 if same_country else None,
+        place_id=p.id if same_country else None, place_precision=p.precision if same_country else None,
+        lat=p.lat if same_country else None, lon=p.lon if same_country else None,
+        actor1=m.actor1, actor2=m.actor2, killed=killed_ranges(m.claims),
+        words=content_words(" ".join(s.text for s in m.evidence)),
+    )
+
+
+# ---------------------------------------------------------------------------------------- pair score
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """How alike two mentions are: each part in [-1, 1], the weighted total, and a veto when impossible."""
+
+    parts: tuple[tuple[str, float], ...]
+    total: float
+    veto: str | None = None
+
+    def as_dict(self) -> dict:
+        out: dict = {name: round(value, 3) for name, value in self.parts}
+        out["total"] = round(self.total, 3)
+        if self.veto:
+            out["veto"] = self.veto
+        return out
+
+
+def score_pair(a: Profile, b: Profile) -> PairScore:
+    """The evidence that `a` and `b` report one event (see the module doc for the parts)."""
+    if a.country != b.country:
+        return PairScore((), 0.0, f"countries differ ({a.country} / {b.country})")
+    date_part, date_veto = _date_part(a, b)
+    place_part, place_veto = _place_part(a, b)
+    parts = (("date", date_part), ("place", place_part), ("type", _type_part(a, b)),
+             ("actors", _actor_part(a, b)), ("numbers", _number_part(a, b)), ("words", _word_part(a, b)))
+    total = sum(WEIGHTS[name] * value for name, value in parts)
+    return PairScore(parts, total, date_veto or place_veto)
+
+
+def _date_part(a: Profile, b: Profile) -> tuple[float, str | None]:
+    if a.precision is Precision.DAY and b.precision is Precision.DAY:
+        gap = abs((a.start - b.start).days)
+        if gap == 0:
+            return 1.0, None
+        if gap <= DAY_LAG:
+            return 0.5, None
+        return 0.0, f"dates {gap} days apart"
+    lag = timedelta(days=DAY_LAG)
+    if a.start - lag <= b.end and b.start - lag <= a.end:
+        # overlapping ranges: the narrower they both are, the more the overlap says; a day inside the
+        # other report's month says more than two months that overlap
+        width = max((a.end - a.start).days, (b.end - b.start).days) + 1
+        if width <= FINE_SPAN_DAYS:
+            return 0.7, None
+        one_day = a.precision is Precision.DAY or b.precision is Precision.DAY
+        return (0.5 if one_day else 0.4), None
+    return 0.0, "date ranges do not overlap"
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _near(a: Profile, b: Profile) -> bool:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= NEAR_KM
+
+
+def _place_part(a: Profile, b: Profile) -> tuple[float, str | None]:
+    if a.place_id is not None and a.place_id == b.place_id:
+        return 1.0, None
+    if a.admin1 is None or b.admin1 is None:
+        return 0.2, None  # one side names only the country: no objection, little support
+    if a.admin1 != b.admin1:
+        return (0.3, None) if _near(a, b) else (0.0, f"provinces differ ({a.admin1} / {b.admin1})")
+    if a.admin2 is not None and b.admin2 is not None:
+        if a.admin2 == b.admin2:
+            return 0.8, None
+        return (0.3, None) if _near(a, b) else (0.0, f"districts differ ({a.admin2} / {b.admin2})")
+    return 0.4, None  # same province, one side without a district
+
+
+def _type_part(a: Profile, b: Profile) -> float:
+    if a.event_type != b.event_type:
+        return 0.0
+    return 1.0 if a.sub_event_type == b.sub_event_type else 0.6
+
+
+def _actor_pair(x: str | None, y: str | None) -> float | None:
+    if x is None or y is None:
+        return None
+    if x == y:
+        return 1.0
+    if "UNKNOWN" in (x, y):
+        return 0.3  # "unidentified gunmen" in one report, the group that claimed it in another
+    return -0.5
+
+
+def _actor_part(a: Profile, b: Profile) -> float:
+    known = [v for v in (_actor_pair(a.actor1, b.actor1), _actor_pair(a.actor2, b.actor2)) if v is not None]
+    return sum(known) / len(known) if known else 0.0
+
+
+def _number_part(a: Profile, b: Profile) -> float:
+    if not a.killed or not b.killed:
+        return 0.0
+    for lo1, hi1 in a.killed:
+        for lo2, hi2 in b.killed:
+            if lo1 <= hi2 * 1.5 and lo2 <= hi1 * 1.5:
+                return 1.0  # tolls within half again of each other: early and later counts of one event
+    return 0.0
+
+
+def _word_part(a: Profile, b: Profile) -> float:
+    if not a.words or not b.words:
+        return 0.0
+    return len(a.words & b.words) / len(a.words | b.words)
+
+
+# ---------------------------------------------------------------------------------------- clustering
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where a mention goes: `event_id` None means a new event. `why` carries the score parts."""
+
+    event_id: str | None
+    score: float
+    why: dict = field(default_factory=dict)
+
+
+def choose_event(p: Profile, candidates: Mapping[str, Sequence[Profile]]) -> Decision:
+    """The event among `candidates` (event id → its members' profiles) that `p` joins, if any."""
+    best: Decision | None = None
+    for event_id, members in candidates.items():
+        if any(m.doc_id == p.doc_id for m in members):
+            continue  # a document reports each event once: its other mentions are other events
+        scores = [score_pair(p, m) for m in members[:MAX_MEMBERS_SCORED]]
+        if not scores or any(s.veto for s in scores):
+            continue
+        mean = sum(s.total for s in scores) / len(scores)
+        if mean >= MERGE_THRESHOLD and (best is None or mean > best.score):
+            closest = max(scores, key=lambda s: s.total)
+            best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(scores),
+                                            **closest.as_dict()})
+    return best or Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
+
+
+def explain(a: Profile, b: Profile) -> tuple[bool, PairScore, str]:
+    """Whether two mentions would be one event on their own, the score, and why in words."""
+    if a.doc_id == b.doc_id:
+        return False, score_pair(a, b), "same document: a document tells each event once"
+    s = score_pair(a, b)
+    if s.veto:
+        return False, s, f"vetoed: {s.veto}"
+    if s.total >= MERGE_THRESHOLD:
+        return True, s, f"score {s.total:.2f} reaches the threshold {MERGE_THRESHOLD}"
+    return False, s, f"score {s.total:.2f} is below the threshold {MERGE_THRESHOLD}"
+
+
+def event_id_for(mention_id: str) -> str:
+    """The id of the event a mention starts: stable across re-ingests of the same documents."""
+    return "ev-" + hashlib.sha1(mention_id.encode("utf-8")).hexdigest()[:12]
+
+
+def wave_id_for(doc_id: str, wave: int) -> str:
+    return "wv-" + hashlib.sha1(f"{doc_id}#{wave}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    """Where a mention's candidates come from (`blocks`): `fine` is a start-date window in its country
+    for day/week-precise dates; `district` a date window in its district at any precision; `province` a
+    date window in its province, for a month- or season-precise report that names no district."""
+
+    fine: tuple[date, date] | None
+    district: tuple[str, str, str, date, date] | None
+    province: tuple[str, str, date, date] | None
+
+
+def blocks(p: Profile) -> Blocks:
+    lag = timedelta(days=DAY_LAG)
+    fine = (p.start - lag - timedelta(days=FINE_SPAN_DAYS), p.end + lag) if p.fine else None
+    district = province = None
+    if p.admin1 is not None and p.admin2 is not None:
+        district = (p.country, p.admin1, p.admin2, p.start - lag, p.end + lag)
+    elif p.admin1 is not None and not p.fine and p.precision in PROVINCE_BLOCK_PRECISIONS:
+        province = (p.country, p.admin1, p.start - lag, p.end + lag)
+    return Blocks(fine, district, province)
+
+
+class Merger:
+    """Incremental merging in memory: `add` each profile in turn (for bulk runs and the benchmark; the
+    store makes the same decisions against SQLite). Memory is linear in the profiles added."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, list[Profile]] = {}
+        self.event_of: dict[str, str] = {}
+        self._by_day: dict[tuple[str, int], list[str]] = {}
+        self._by_district: dict[tuple[str, str, str, int], list[str]] = {}
+        self._by_province: dict[tuple[str, str, int], list[str]] = {}
+
+    def add(self, p: Profile) -> Decision:
+        decision = choose_event(p, self._candidates(p))
+        event_id = decision.event_id or event_id_for(p.id)
+        self.members.setdefault(event_id, []).append(p)
+        self.event_of[p.id] = event_id
+        self._index(p, event_id)
+        return decision
+
+    def _candidates(self, p: Profile) -> dict[str, list[Profile]]:
+        ids: dict[str, None] = {}
+        found = blocks(p)
+        lag = timedelta(days=DAY_LAG)
+        if found.fine is not None:
+            for day in range((p.start - lag).toordinal(), (p.end + lag).toordinal() + 1):
+                ids.update(dict.fromkeys(self._by_day.get((p.country, day), ())))
+        if found.district is not None:
+            country, admin1, admin2, start, end = found.district
+            for year in range(start.year, end.year + 1):
+                ids.update(dict.fromkeys(self._by_district.get((country, admin1, admin2, year), ())))
+        if found.province is not None:
+            country, admin1, start, end = found.province
+            for month in _months(start, end):
+                ids.update(dict.fromkeys(self._by_province.get((country, admin1, month), ())))
+        out = {}
+        for event_id in ids:
+            members = self.members[event_id]
+            if any(m.start - lag <= p.end and p.start - lag <= m.end for m in members):
+                out[event_id] = members
+        return out
+
+    def _index(self, p: Profile, event_id: str) -> None:
+        if p.fine:
+            for day in range(p.start.toordinal(), p.end.toordinal() + 1):
+                _add_once(self._by_day.setdefault((p.country, day), []), event_id)
+        if p.admin1 is not None and p.admin2 is not None:
+            for year in range(p.start.year, p.end.year + 1):
+                _add_once(self._by_district.setdefault((p.country, p.admin1, p.admin2, year), []), event_id)
+        if p.admin1 is not None and p.precision is not Precision.YEAR:
+            for month in _months(p.start, p.end):
+                _add_once(self._by_province.setdefault((p.country, p.admin1, month), []), event_id)
+
+
+def _add_once(bucket: list[str], event_id: str) -> None:
+    if not bucket or bucket[-1] != event_id and event_id not in bucket:
+        bucket.append(event_id)
+
+
+def _months(start: date, end: date) -> range:
+    return range(start.year * 12 + start.month - 1, end.year * 12 + end.month)
+
+
+def merge_mentions(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Mention id → event id for a set of mentions, merged in the order given (a Python-API shortcut)."""
+    merger = Merger()
+    out = {}
+    for m in mentions:
+        p = profile_of(m)
+        if p is None:
+            out[m.id] = event_id_for(m.id)  # undated or without a country: nothing to block on
+            continue
+        merger.add(p)
+        out[m.id] = merger.event_of[m.id]
+    return out
+
+
+# ----------------------------------------------------------------------------------- derived fields
+
+
+def _date_support(candidate: DateRange, dates: Sequence[DateRange]) -> int:
+    return sum(1 for d in dates if d.overlaps(candidate))
+
+
+def consensus_date(dates: Sequence[DateRange]) -> DateRange | None:
+    """The date the sources agree on: the one most others overlap, then the most precise, then the
+    earliest. "18 March" wins over "March 2024" (they agree; 18 March is finer); "18 March" against
+    three reports of "19 March" loses."""
+    if not dates:
+        return None
+    return max(dates, key=lambda d: (_date_support(d, dates), -d.precision.rank, -(d.end - d.start).days,
+                                     -d.start.toordinal()))
+
+
+def _places_agree(a: Place, b: Place) -> bool:
+    return a.id == b.id or place_contains(a, b) or place_contains(b, a)
+
+
+def consensus_place(places: Sequence[Place]) -> Place | None:
+    """The place the sources agree on: most agreeing reports (same place, or one inside the other), then
+    the most precise. "Spera district" wins over "Khost province", which contains it."""
+    if not places:
+        return None
+    return max(places, key=lambda p: (sum(1 for q in places if _places_agree(p, q)), -p.precision))
+
+
+def _majority(values: Iterable[str | None], *, losing: frozenset[str] = frozenset()) -> str | None:
+    """The most common non-null value, the first given among ties; values in `losing` only when alone."""
+    counts = Counter(v for v in values if v is not None)
+    strong = {v: n for v, n in counts.items() if v not in losing} or counts
+    if not strong:
+        return None
+    top = max(strong.values())
+    return next(v for v in strong if strong[v] == top)
+
+
+# Claimants whose figures differ by more than this ratio (and by more than CONTESTED_MIN_GAP deaths)
+# make a toll contested: "ISPR says 200 killed, the Taliban spokesman says 8".
+CONTESTED_RATIO = 1.5
+CONTESTED_MIN_GAP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Fatalities:
+    low: int | None
+    best: int | None
+    high: int | None
+    contested: bool
+    rule: str
+
+
+def claimant_figures(claims: Iterable[Claim], docs: Iterable[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Each claimant's figure for the dead as (low, high): the highest each one gave, because a source's
+    later count of one event only grows as bodies are found and the wounded die. A figure with no
+    claimant is its document's own (the reporter's), so each document's unattributed figure counts as
+    one more source; `docs` gives each claim's document id."""
+    out: dict[str, tuple[int, int]] = {}
+    doc_ids = iter(docs) if docs is not None else None
+    for c in claims:
+        doc = next(doc_ids) if doc_ids is not None else None
+        if c.kind is not ClaimKind.KILLED or c.count is None or c.count.low is None:
+            continue
+        low = c.count.low
+        high = c.count.high if c.count.high is not None else low
+        key = c.claimant or f"{UNATTRIBUTED}{doc or ''}"
+        if key not in out or (low, high) > out[key]:
+            out[key] = (low, high)
+    return out
+
+
+UNATTRIBUTED = "reported:"
+
+
+def fatality_estimates(claims: Iterable[Claim], parties: Iterable[str | None] = (),
+                       docs: Iterable[str] | None = None) -> Fatalities:
+    """UCDP-style low / best / high deaths from the claims ledger (rule in docs/merging.md):
+
+    - each claimant counts once, with the highest figure it gave (`claimant_figures`); a figure nobody
+      is named for counts as its document's;
+    - low: the lowest figure (an open range "at least 8" counts as 8); ACLED's conservative figure;
+    - high: the highest figure (a range's top, or its floor when open);
+    - best: the lower median of the figures of sources that are not a party to the event (reporters'
+      own counts, hospitals, officials of neither side); when only the parties gave figures, the lower
+      median of all figures;
+    - contested: two claimants' figures differ by more than half again and by more than three deaths.
+    """
+    figures = claimant_figures(claims, docs)
+    if not figures:
+        return Fatalities(None, None, None, False, "no death count reported")
+    sides = {_side(p) for p in parties if p and p != "UNKNOWN"}  # PAK-MIL and PAK-GOV speak for one side
+    lows = sorted(low for low, _ in figures.values())
+    highs = [high for _, high in figures.values()]
+    independent = sorted(low for claimant, (low, _) in figures.items() if _side(claimant) not in sides)
+    pool = independent or lows
+    best = pool[(len(pool) - 1) // 2]
+    low, high = lows[0], max(highs)
+    contested = len(figures) > 1 and high - low > CONTESTED_MIN_GAP and high > low * CONTESTED_RATIO
+    rule = f"{len(figures)} source(s); best from {'non-party' if independent else 'all'} figures"
+    return Fatalities(low, best, high, contested, rule)
+
+
+def _side(actor_id: str) -> str:
+    return actor_id.split("-")[0]
+
+
+def _stance(mentions: Sequence[Mention], striker: str | None) -> str | None:
+    """The striking side's stance: acknowledged when it claimed the act or any count of it, denied when
+    it denied it, else unconfirmed (only asked of cross-border events)."""
+    if striker is None:
+        return None
+    side = _side(striker)
+    kinds = {c.kind for m in mentions for c in m.claims if c.claimant is not None and _side(c.claimant) == side}
+    if ClaimKind.DENIED in kinds:
+        return ClaimKind.DENIED.value
+    if kinds - STANCE_KINDS or ClaimKind.ACKNOWLEDGED in kinds:
+        return ClaimKind.ACKNOWLEDGED.value
+    return ClaimKind.UNCONFIRMED.value
+
+
+def derive_event(event_id: str, mentions: Sequence[Mention]) -> Event:
+    """The event's fields from its mentions, by the rules above; mentions keep their own fields."""
+    if not mentions:
+        raise ValueError(f"event {event_id} has no mentions")
+    types = Counter((m.event_type, m.sub_event_type) for m in mentions)
+    top = max(types.values())
+    event_type, sub_type = next(t for t in types if types[t] == top)
+    place = consensus_place([m.place for m in mentions if m.place is not None])
+    country = place.country if place is not None else _majority(m.country for m in mentions)
+    actor1 = _majority((m.actor1 for m in mentions), losing=frozenset({"UNKNOWN"}))
+    actor2 = _majority((m.actor2 for m in mentions), losing=frozenset({"UNKNOWN"}))
+    claims = [c for m in mentions for c in m.claims]
+    deaths = fatality_estimates(claims, parties=(actor1, actor2), docs=[m.doc_id for m in mentions for _ in m.claims])
+    origin = _majority(m.origin_country for m in mentions)
+    ev = Event(
+        id=event_id, event_type=event_type, sub_event_type=sub_type,
+        date=consensus_date([m.date for m in mentions if m.date is not None]), place=place, country=country,
+        actor1=actor1, actor2=actor2, mentions=list(mentions), fatalities_low=deaths.low,
+        fatalities_best=deaths.best, fatalities_high=deaths.high, contested=deaths.contested,
+        origin_country=origin, impact_country=country,
+    )
+    if ev.cross_border:
+        ev.stance = _stance(mentions, actor1)
+    return ev

@@ -1,0 +1,293 @@
+"""Merging: pair scores and vetoes, clustering without chaining, incremental merging through the store,
+the event's derived fields, the claims ledger and links between events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from borderwatch.merge import (
+    MERGE_THRESHOLD,
+    Merger,
+    Profile,
+    choose_event,
+    consensus_date,
+    consensus_place,
+    derive_event,
+    explain,
+    fatality_estimates,
+    merge_mentions,
+    profile_of,
+    score_pair,
+)
+from borderwatch.model import (
+    Claim,
+    ClaimKind,
+    Count,
+    DateRange,
+    Document,
+    LinkKind,
+    Mention,
+    MentionLink,
+    Place,
+    Precision,
+    Sentence,
+)
+from borderwatch.store import open_store
+
+AIR = ("Explosions/Remote violence", "Air/drone strike")
+CLASH = ("Battles", "Armed clash")
+SPERA = Place("adm2:AF.37.3702", "Spera", "AF", "Khost", "Spera", 33.21, 69.52, 2, border=True)
+KHOST = Place("adm1:AF.37", "Khost", "AF", "Khost", None, 33.33, 69.92, 3)
+BARMAL = Place("adm2:AF.29.2909", "Barmal", "AF", "Paktika", "Barmal", 32.77, 69.25, 2, border=True)
+MIR_ALI = Place("gn:1170395", "Mir Ali", "PK", "Khyber Pakhtunkhwa", "North Waziristan", 32.97, 70.27, 1, True)
+MIRANSHAH = Place("gn:1170219", "Miranshah", "PK", "Khyber Pakhtunkhwa", "North Waziristan", 33.0, 70.07, 1, True)
+BANNU = Place("adm2:PK.03.bannu", "Bannu", "PK", "Khyber Pakhtunkhwa", "Bannu", 32.99, 70.6, 2)
+PESHAWAR = Place("adm2:PK.03.peshawar", "Peshawar", "PK", "Khyber Pakhtunkhwa", "Peshawar", 34.01, 71.58, 2)
+
+
+def day(d: int, month: int = 3, year: int = 2024) -> DateRange:
+    return DateRange(date(year, month, d), date(year, month, d), Precision.DAY)
+
+
+MARCH = DateRange(date(2024, 3, 1), date(2024, 3, 31), Precision.MONTH)
+
+
+def mention(doc: str, ordinal: int = 0, *, kind=AIR, when: DateRange | None = None, place: Place | None = SPERA,
+            country: str | None = None, actor1: str | None = "PAK-MIL", actor2: str | None = "TTP",
+            killed: list[tuple[int, str | None]] = (), text: str = "Pakistani jets struck hideouts in Spera.",
+            origin: str | None = None, wave: int | None = None, links=()) -> Mention:
+    return Mention(
+        doc_id=doc, ordinal=ordinal, event_type=kind[0], sub_event_type=kind[1],
+        date=when if when is not None else day(18), place=place,
+        country=country or (place.country if place else None), actor1=actor1, actor2=actor2,
+        claims=[Claim(ClaimKind.KILLED, Count(count=n), by) for n, by in killed],
+        evidence=[Sentence(0, len(text), text)], origin_country=origin, wave=wave, links=list(links))
+
+
+def profile(m: Mention) -> Profile:
+    p = profile_of(m)
+    assert p is not None
+    return p
+
+
+# ------------------------------------------------------------------------------------- pair scores
+
+
+def test_two_reports_of_one_strike_score_above_the_threshold():
+    a = mention("dawn", killed=[(8, "AFG-TALIBAN")])
+    b = mention("tolo", killed=[(8, None)], text="Eight civilians died when Pakistani aircraft bombed Spera.")
+    s = score_pair(profile(a), profile(b))
+    assert s.veto is None
+    assert s.total >= MERGE_THRESHOLD
+    assert dict(s.parts)["date"] == 1.0 and dict(s.parts)["place"] == 1.0
+
+
+@pytest.mark.parametrize(("changes", "veto"), [
+    ({"place": BARMAL}, "provinces differ"),
+    ({"when": day(21)}, "dates 3 days apart"),
+    ({"place": PESHAWAR, "country": "PK"}, "countries differ"),
+    ({"when": DateRange(date(2023, 5, 1), date(2023, 5, 31), Precision.MONTH)}, "date ranges do not overlap"),
+])
+def test_clearly_different_events_are_vetoed(changes, veto):
+    s = score_pair(profile(mention("dawn")), profile(mention("tolo", **changes)))
+    assert s.veto is not None and veto in s.veto
+
+
+def test_districts_that_differ_veto_unless_the_places_are_near():
+    bannu = profile(mention("a", kind=CLASH, place=BANNU, actor1="TTP", actor2="PAK-POL"))
+    mir_ali = profile(mention("b", kind=CLASH, place=MIR_ALI, actor1="TTP", actor2="PAK-POL"))
+    miranshah = profile(mention("c", kind=CLASH, place=MIRANSHAH, actor1="TTP", actor2="PAK-POL"))
+    assert "districts differ" in (score_pair(bannu, replace(mir_ali, admin2="Bannu x")).veto or "")
+    assert score_pair(mir_ali, miranshah).veto is None  # same district, different towns: no veto
+
+
+def test_a_day_of_lag_between_reports_is_allowed_but_scores_less():
+    same = score_pair(profile(mention("a")), profile(mention("b")))
+    lagged = score_pair(profile(mention("a")), profile(mention("b", when=day(19))))
+    assert lagged.veto is None and lagged.total < same.total
+
+
+def test_a_day_inside_a_month_report_agrees():
+    s = score_pair(profile(mention("a")), profile(mention("b", when=MARCH, place=KHOST)))
+    assert s.veto is None and s.total >= MERGE_THRESHOLD
+
+
+def test_disagreeing_attackers_lower_the_score():
+    agree = score_pair(profile(mention("a")), profile(mention("b")))
+    disagree = score_pair(profile(mention("a")), profile(mention("b", actor1="USA-MIL")))
+    unknown = score_pair(profile(mention("a")), profile(mention("b", actor1="UNKNOWN")))
+    assert disagree.total < unknown.total < agree.total
+
+
+def test_explain_says_why_in_words():
+    joined, _, why = explain(profile(mention("a")), profile(mention("b")))
+    assert joined and "reaches the threshold" in why
+    apart, _, why = explain(profile(mention("a")), profile(mention("b", place=BARMAL)))
+    assert not apart and "vetoed: provinces differ" in why
+    same_doc, _, why = explain(profile(mention("a")), profile(mention("a", 1)))
+    assert not same_doc and "same document" in why
+
+
+# --------------------------------------------------------------------------------------- clustering
+
+
+def test_one_document_never_reports_one_event_twice():
+    members = {"ev-1": [profile(mention("dawn", 0))]}
+    assert choose_event(profile(mention("dawn", 1)), members).event_id is None
+    assert choose_event(profile(mention("tolo", 0)), members).event_id == "ev-1"
+
+
+def test_a_vague_report_does_not_chain_two_strikes_of_one_night():
+    """Strikes in Khost and Paktika the same night stay two events; a report naming only the country
+    joins one of them, and a member of the other vetoes nothing it should not."""
+    merger = Merger()
+    khost = merger.add(profile(mention("dawn", 0, place=SPERA)))
+    paktika = merger.add(profile(mention("dawn", 1, place=BARMAL)))
+    assert khost.event_id is None and paktika.event_id is None
+    assert merger.event_of["dawn:0"] != merger.event_of["dawn:1"]
+    merger.add(profile(mention("tolo", 0, place=SPERA)))
+    merger.add(profile(mention("bbc", 0, place=BARMAL)))
+    assert merger.event_of["tolo:0"] == merger.event_of["dawn:0"]
+    assert merger.event_of["bbc:0"] == merger.event_of["dawn:1"]
+    vague = merger.add(profile(mention("afp", 0, place=None, country="AF")))
+    assert vague.event_id in (merger.event_of["dawn:0"], merger.event_of["dawn:1"])
+    assert len(merger.members) == 2
+
+
+def test_merge_mentions_keeps_undated_mentions_apart():
+    undated = mention("a", when=DateRange(date(2024, 3, 18), date(2024, 3, 18), Precision.DAY))
+    undated.date = None
+    ids = merge_mentions([mention("x"), mention("y"), undated])
+    assert ids["x:0"] == ids["y:0"] != ids["a:0"]
+
+
+# ----------------------------------------------------------------------------------- derived fields
+
+
+def test_the_most_precise_agreed_date_and_place_win():
+    assert consensus_date([MARCH, day(18), MARCH]) == day(18)
+    assert consensus_date([day(18), day(19), day(19), day(19)]) == day(19)
+    assert consensus_place([KHOST, SPERA, KHOST]) == SPERA
+
+
+@pytest.mark.parametrize(("claims", "parties", "expected"), [
+    ([], (), (None, None, None, False)),
+    ([Claim(ClaimKind.INJURED, Count(count=11))], (), (None, None, None, False)),
+    ([Claim(ClaimKind.KILLED, Count(count=28), "PAK-MIL")], ("PAK-MIL",), (28, 28, 28, False)),
+    # "at least 20 militants": open-ended, so high falls back to its low
+    ([Claim(ClaimKind.KILLED, Count(min=20), "PAK-MIL")], (), (20, 20, 20, False)),
+    # "between 8 and 10 people"
+    ([Claim(ClaimKind.KILLED, Count(min=8, max=10))], (), (8, 8, 10, False)),
+    # ISPR says 200 killed, the Taliban spokesman 8: both parties, so best is the lower median; contested
+    ([Claim(ClaimKind.KILLED, Count(count=200), "PAK-MIL"), Claim(ClaimKind.KILLED, Count(count=8), "AFG-TALIBAN")],
+     ("PAK-MIL", "AFG-TALIBAN"), (8, 8, 200, True)),
+    # a hospital official (not a party) gives 30 between the two sides' 12 and 45: best is the independent one
+    ([Claim(ClaimKind.KILLED, Count(count=12), "PAK-MIL"), Claim(ClaimKind.KILLED, Count(count=45), "TTP"),
+      Claim(ClaimKind.KILLED, Count(count=30), "CIV-PAK")], ("PAK-MIL", "TTP"), (12, 30, 45, True)),
+    # one claimant's toll rising from 5 to 7 counts once, at 7; close figures are not contested
+    ([Claim(ClaimKind.KILLED, Count(count=5), "PAK-POL"), Claim(ClaimKind.KILLED, Count(count=7), "PAK-POL"),
+      Claim(ClaimKind.KILLED, Count(count=6), None)], (), (6, 6, 7, False)),
+])
+def test_fatality_estimates(claims, parties, expected):
+    f = fatality_estimates(claims, parties)
+    assert (f.low, f.best, f.high, f.contested) == expected
+
+
+def test_unattributed_figures_of_different_documents_are_different_sources():
+    claims = [Claim(ClaimKind.KILLED, Count(count=n)) for n in (12, 5, 30)]
+    f = fatality_estimates(claims, docs=["a", "b", "c"])
+    assert (f.low, f.best, f.high) == (5, 12, 30)
+    same_doc = fatality_estimates(claims, docs=["a", "a", "a"])
+    assert (same_doc.low, same_doc.high) == (30, 30)
+
+
+def test_cross_border_and_stance_are_derived():
+    strike = derive_event("ev-1", [mention("dawn", origin="PK", killed=[(8, "AFG-TALIBAN")])])
+    assert (strike.origin_country, strike.impact_country, strike.cross_border) == ("PK", "AF", True)
+    assert strike.stance == "unconfirmed"
+    acknowledged = derive_event("ev-1", [mention("dawn", origin="PK", killed=[(20, "PAK-MIL")])])
+    assert acknowledged.stance == "acknowledged"
+    m = mention("dawn", origin="PK")
+    m.claims.append(Claim(ClaimKind.DENIED, None, "PAK-GOV"))
+    assert derive_event("ev-1", [m]).stance == "denied"
+    home = derive_event("ev-2", [mention("dawn", kind=CLASH, place=BANNU, actor1="TTP", origin="PK")])
+    assert not home.cross_border and home.stance is None
+
+
+# ------------------------------------------------------------------------------ through the store
+
+
+def doc(doc_id: str, published: date = date(2024, 3, 18)) -> Document:
+    return Document(id=doc_id, text="Pakistani jets struck hideouts in Spera.", published=published)
+
+
+@pytest.fixture
+def store():
+    with open_store(":memory:") as opened:
+        yield opened
+
+
+def test_reports_of_one_strike_in_different_documents_become_one_event(store):
+    store.add_document(doc("dawn"), [mention("dawn", killed=[(8, "AFG-TALIBAN")], origin="PK")])
+    store.add_document(doc("tolo"), [mention("tolo", killed=[(20, "PAK-MIL")], origin="PK")])
+    store.add_document(doc("geo"), [mention("geo", place=BARMAL, origin="PK")])
+    events = store.events()
+    assert sorted(len(e.mentions) for e in events) == [1, 2]
+    merged = next(e for e in events if len(e.mentions) == 2)
+    assert merged.documents == ["dawn", "tolo"]
+    assert (merged.fatalities_low, merged.fatalities_high, merged.contested) == (8, 20, True)
+    assert merged.stance == "acknowledged" and merged.cross_border
+    assert merged.merge_scores["tolo:0"]["total"] >= MERGE_THRESHOLD
+    assert "reason" in merged.merge_scores["dawn:0"]  # it started the event
+
+
+def test_re_ingesting_adds_no_event_and_ids_are_stable(store):
+    store.add_document(doc("dawn"), [mention("dawn")])
+    store.add_document(doc("tolo"), [mention("tolo")])
+    before = [(e.id, len(e.mentions)) for e in store.events()]
+    assert store.add_document(doc("tolo"), [mention("tolo")]) is False
+    assert [(e.id, len(e.mentions)) for e in store.events()] == before
+    assert store.counts()["events"] == 1
+
+
+def test_waves_and_responses_become_event_links(store):
+    attack = mention("dawn", 0, kind=CLASH, place=MIR_ALI, when=day(16), actor1="TTP", actor2="PAK-MIL")
+    khost = mention("dawn", 1, place=SPERA, wave=3,
+                    links=[MentionLink(LinkKind.RESPONDS_TO, 0, "seven soldiers were killed in Mir Ali", 2)])
+    paktika = mention("dawn", 2, place=BARMAL, wave=3)
+    store.add_document(doc("dawn"), [attack, khost, paktika])
+    event_of = {m.id: e for e, m in store.mentions()}
+    own, incoming = store.links(event_of["dawn:1"])
+    responds = [link for link in own if link.kind is LinkKind.RESPONDS_TO]
+    assert [link.target for link in responds] == [event_of["dawn:0"]]
+    assert [eid for eid, link in incoming if link.kind is LinkKind.PART_OF] == [event_of["dawn:2"]]
+    before, after = store.chain(event_of["dawn:1"])
+    assert before == [event_of["dawn:0"]] and after == []
+    assert store.chain(event_of["dawn:0"])[1] == [event_of["dawn:1"]]
+
+
+def test_a_reference_resolves_to_an_event_stored_later(store):
+    strikes = mention("tolo", 0, place=SPERA,
+                      links=[MentionLink(LinkKind.RESPONDS_TO, None, "the attack on a post in Mir Ali", 2)])
+    store.add_document(doc("tolo"), [strikes])
+    own, _ = store.links(store.events()[0].id)
+    assert own[0].target is None and own[0].description == "the attack on a post in Mir Ali"
+    store.add_document(doc("dawn", date(2024, 3, 16)),
+                       [mention("dawn", kind=CLASH, place=MIR_ALI, when=day(16), actor1="TTP", actor2="PAK-MIL")])
+    assert store.resolve_links() == 1
+    event_of = {m.id: e for e, m in store.mentions()}
+    own, _ = store.links(event_of["tolo:0"])
+    assert own[0].target == event_of["dawn:0"]
+
+
+def test_the_claims_ledger_lists_who_claimed_what(store):
+    store.add_document(doc("dawn"), [mention("dawn", killed=[(8, "AFG-TALIBAN")])])
+    store.add_document(doc("tolo"), [mention("tolo", killed=[(20, "PAK-MIL"), (5, None)])])
+    ledger = store.claims()
+    assert sorted((r.claim.claimant or "", r.claim.count.count, r.doc_id) for r in ledger) == [
+        ("", 5, "tolo"), ("AFG-TALIBAN", 8, "dawn"), ("PAK-MIL", 20, "tolo")]
+    assert len({r.event_id for r in ledger}) == 1
+    assert [r.claim.count.count for r in store.claims(claimant="PAK-MIL")] == [20]
