@@ -190,6 +190,19 @@ def test_the_most_precise_agreed_date_and_place_win():
     # one claimant's toll rising from 5 to 7 counts once, at 7; close figures are not contested
     ([Claim(ClaimKind.KILLED, Count(count=5), "PAK-POL"), Claim(ClaimKind.KILLED, Count(count=7), "PAK-POL"),
       Claim(ClaimKind.KILLED, Count(count=6), None)], (), (6, 6, 7, False)),
+    # each side's account adds its figures for both sides' dead: 223 by ISPR, 67 by the Taliban
+    ([Claim(ClaimKind.KILLED, Count(count=200), "PAK-MIL", "militants"),
+      Claim(ClaimKind.KILLED, Count(count=23), "PAK-MIL", "soldiers"),
+      Claim(ClaimKind.KILLED, Count(count=58), "AFG-TALIBAN", "soldiers"),
+      Claim(ClaimKind.KILLED, Count(count=9), "AFG-TALIBAN", "militants")],
+     ("AFG-TALIBAN", "PAK-MIL"), (67, 67, 223, True)),
+    # the Taliban say 8 civilians died, ISPR says 20 militants: two accounts of the same dead
+    ([Claim(ClaimKind.KILLED, Count(count=8), "AFG-TALIBAN", "civilians"),
+      Claim(ClaimKind.KILLED, Count(min=20), "PAK-MIL", "militants")],
+     ("PAK-MIL", "TTP"), (8, 8, 20, True)),
+    # "30 dead" and, from the same source, "including 12 soldiers": the total stands
+    ([Claim(ClaimKind.KILLED, Count(count=30), "PAK-POL"), Claim(ClaimKind.KILLED, Count(count=12), "PAK-POL",
+                                                              "soldiers")], (), (30, 30, 30, False)),
 ])
 def test_fatality_estimates(claims, parties, expected):
     f = fatality_estimates(claims, parties)

@@ -63,6 +63,10 @@ def events(db: DbOption = DEFAULT_DB,
            since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
            until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
            type: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,  # noqa: A002
+           cross_border: Annotated[bool, typer.Option("--cross-border", help="Only cross-border events.")]
+           = False,
+           contested: Annotated[bool, typer.Option("--contested", help="Only events with disputed tolls.")]
+           = False,
            limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None) -> None:
     """The event table, newest first."""
     from borderwatch.store import open_store
@@ -70,7 +74,8 @@ def events(db: DbOption = DEFAULT_DB,
     try:
         with open_store(db) as store:
             rows = store.events(country=country, actor=actor, since=_parse_day(since), until=_parse_day(until),
-                                event_type=type, limit=limit)
+                                event_type=type, cross_border=True if cross_border else None,
+                                contested=True if contested else None, limit=limit)
     except BorderwatchError as e:
         raise _fail(e) from e
     console.print(event_table(rows))
@@ -82,16 +87,24 @@ def event_table(rows) -> Table:
                        ("actor1", False), ("actor2", False), ("deaths", False), ("docs", False)):
         table.add_column(name, overflow="fold", no_wrap=not wrap)
     for e in rows:
-        deaths = "" if e.fatalities_low is None else (
-            f"{e.fatalities_low}" if e.fatalities_high in (None, e.fatalities_low)
-            else f"{e.fatalities_low}-{e.fatalities_high}")
+        deaths = _deaths(e)
         where = ", ".join(x for x in (e.place.name if e.place else None,
                                       e.place.admin1 if e.place and e.place.admin1 != e.place.name else None,
                                       e.country) if x)
         when = f"{e.date.iso()} ({e.date.precision.value})" if e.date else ""
-        table.add_row(e.id, when, e.sub_event_type, where, e.actor1 or "", e.actor2 or "", deaths,
-                      str(len(e.documents)))
+        actor1 = (e.actor1 or "") + (f" ({e.origin_country}→{e.impact_country})" if e.cross_border else "")
+        table.add_row(e.id, when, e.sub_event_type, where, actor1, e.actor2 or "", deaths, str(len(e.documents)))
     return table
+
+
+def _deaths(e) -> str:
+    """'8-200 (best 8) contested', '12', or '' when nobody gave a count."""
+    if e.fatalities_low is None:
+        return ""
+    if e.fatalities_high in (None, e.fatalities_low):
+        return f"{e.fatalities_low}"
+    return (f"{e.fatalities_low}-{e.fatalities_high} (best {e.fatalities_best})"
+            + (" contested" if e.contested else ""))
 
 
 @app.command()
@@ -111,9 +124,27 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
     console.print(f"date {event.date.iso() if event.date else '?'} ({event.date.precision if event.date else '-'})"
                   f"   place {event.place.name if event.place else '-'}, {event.country or '?'}"
                   f"   actor1 {event.actor1 or '-'}   actor2 {event.actor2 or '-'}"
-                  f"   deaths low/best/high {event.fatalities_low}/{event.fatalities_best}/{event.fatalities_high}")
+                  f"   deaths low/best/high {event.fatalities_low}/{event.fatalities_best}/{event.fatalities_high}"
+                  + ("  [red]contested[/]" if event.contested else ""))
+    console.print(f"origin {event.origin_country or '?'} → impact {event.impact_country or '?'}"
+                  f"   cross-border {'yes' if event.cross_border else 'no'}"
+                  f"   border district {'yes' if event.border_area else 'no'}"
+                  + (f"   striking side's stance: {event.stance}" if event.stance else ""))
+    for link in event.links:
+        target = link.target or f"unresolved: “{link.description}”"
+        if link.kind.value == "part_of":
+            target = f"wave {link.wave}"
+        gap = f", {link.days_before} day(s) before" if link.days_before is not None else ""
+        console.print(f"{link.kind.value} {target}{gap}")
     for m in event.mentions:
-        console.rule(f"mention {m.id}")
+        console.rule(f"mention {m.id} ({m.doc_id})")
+        why = event.merge_scores.get(m.id, {})
+        if "total" in why:
+            parts = ", ".join(f"{k} {v}" for k, v in why.items() if k not in ("mean", "members_scored", "total"))
+            console.print(f"  in this event: mean score {why.get('mean')} over {why.get('members_scored')} "
+                          f"member(s); closest pair {why['total']} ({parts})")
+        else:
+            console.print("  in this event: it started it (no earlier event scored high enough)")
         for c in m.claims:
             count = c.count.as_dict() if c.count else {}
             console.print(f"  claim: {c.kind} {count} by {c.claimant or 'no source given'}"
@@ -132,6 +163,96 @@ def _highlight(text: str, start: int, end: int, spans) -> Text:
         if start <= s.start and s.end <= end:
             out.stylize("bold yellow", 2 + s.start - start, 2 + s.end - start)
     return out
+
+
+@app.command()
+def claims(db: DbOption = DEFAULT_DB,
+           event: Annotated[str | None, typer.Option("--event", help="Only this event's claims.")] = None,
+           claimant: Annotated[str | None, typer.Option(help="Only this claimant's, e.g. AFG-TALIBAN.")] = None
+           ) -> None:
+    """The claims ledger: who claimed what about which event, in which source."""
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store:
+            records = store.claims(event_id=event, claimant=claimant)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    table = Table(title=f"{len(records)} claims")
+    for name in ("event", "date", "where", "claim", "count", "victims", "claimed by", "source"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        c = r.claim
+        count = "" if c.count is None else (str(c.count.count) if c.count.count is not None
+                                            else f"{c.count.min}-{c.count.max if c.count.max is not None else ''}")
+        table.add_row(r.event_id, r.event_date or "", r.place or "", c.kind.value, count, c.victim_group or "",
+                      c.claimant or "(no source given)", r.outlet or r.doc_id)
+    console.print(table)
+
+
+@app.command()
+def chain(event_id: str, db: DbOption = DEFAULT_DB) -> None:
+    """The chain of responses around an event: what it answered, and what answered it."""
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store:
+            if store.event(event_id) is None:
+                raise BorderwatchError(f"no event {event_id!r} in {db}; `borderwatch events` lists them")
+            before, after = store.chain(event_id)
+            events = {e: store.event(e) for e in [*before, event_id, *after]}
+            own, _ = store.links(event_id)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    table = Table(title=f"responses around {event_id}")
+    for name in ("step", "event", "date", "type", "where", "actor1", "actor2"):
+        table.add_column(name, overflow="fold")
+    steps = [(-i - 1, e) for i, e in enumerate(before)][::-1] + [(0, event_id)] + \
+        [(i + 1, e) for i, e in enumerate(after)]
+    for step, eid in steps:
+        ev = events[eid]
+        if ev is None:
+            continue
+        table.add_row("this event" if step == 0 else (f"answers {-step} back" if step < 0 else f"answer +{step}"),
+                      eid, ev.date.iso() if ev.date else "", ev.sub_event_type,
+                      ev.place.name if ev.place else (ev.country or ""), ev.actor1 or "", ev.actor2 or "")
+    console.print(table)
+    for link in own:
+        if link.kind.value == "responds_to" and link.target is None:
+            console.print(f"unresolved reference: responds to “{link.description}” (not in the store)")
+
+
+@app.command()
+def merge(first: Annotated[str, typer.Argument(help="A mention id, doc:ordinal.")],
+          second: Annotated[str, typer.Argument(help="Another mention id.")],
+          explain_: Annotated[bool, typer.Option("--explain", help="Print every score part.")] = True,
+          db: DbOption = DEFAULT_DB) -> None:
+    """Whether two mentions are one event, and why: `borderwatch merge --explain A B`."""
+    from borderwatch.merge import explain, profile_of
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store:
+            found = [store.mention(mention_id) for mention_id in (first, second)]
+            for mention_id, item in zip((first, second), found, strict=True):
+                if item is None:
+                    raise BorderwatchError(f"no mention {mention_id!r} in {db}; mention ids are doc:ordinal "
+                                           "(`borderwatch export --mentions` lists them)")
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    (event_a, a), (event_b, b) = found
+    pa, pb = profile_of(a), profile_of(b)
+    if pa is None or pb is None:
+        console.print("not one event: a mention without a date or a country is never merged")
+        return
+    joined, score, why = explain(pa, pb)
+    same = "the same event" if event_a == event_b else "different events"
+    console.print(f"{'one event' if joined else 'not one event'}: {why}; in the store they are {same} "
+                  f"({event_a}, {event_b})")
+    if explain_:
+        for name, value in score.parts:
+            console.print(f"  {name:<8} {value:6.3f}")
+        console.print(f"  {'total':<8} {score.total:6.3f}")
 
 
 @app.command()

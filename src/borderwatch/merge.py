@@ -458,11 +458,17 @@ class Fatalities:
 
 
 def claimant_figures(claims: Iterable[Claim], docs: Iterable[str] | None = None) -> dict[str, tuple[int, int]]:
-    """Each claimant's figure for the dead as (low, high): the highest each one gave, because a source's
-    later count of one event only grows as bodies are found and the wounded die. A figure with no
-    claimant is its document's own (the reporter's), so each document's unattributed figure counts as
-    one more source; `docs` gives each claim's document id."""
-    out: dict[str, tuple[int, int]] = {}
+    """Each claimant's figure for the dead, as (low, high).
+
+    - A figure with no claimant is its document's own (the reporter's): each document's unattributed
+      figures are one more source. `docs` gives each claim's document id.
+    - For each victim group a claimant names, its highest figure: a source's later count of one event
+      only grows as bodies are found and the wounded die.
+    - A claimant's figures for different groups add up ("23 soldiers martyred and 200 terrorists
+      killed", says ISPR: 223 dead by ISPR's account); a figure for no group in particular ("the clash
+      left 30 dead") is a total, and stands when it is larger than the sum of the groups.
+    """
+    groups: dict[str, dict[str | None, tuple[int, int]]] = {}
     doc_ids = iter(docs) if docs is not None else None
     for c in claims:
         doc = next(doc_ids) if doc_ids is not None else None
@@ -471,8 +477,14 @@ def claimant_figures(claims: Iterable[Claim], docs: Iterable[str] | None = None)
         low = c.count.low
         high = c.count.high if c.count.high is not None else low
         key = c.claimant or f"{UNATTRIBUTED}{doc or ''}"
-        if key not in out or (low, high) > out[key]:
-            out[key] = (low, high)
+        by_group = groups.setdefault(key, {})
+        if c.victim_group not in by_group or (low, high) > by_group[c.victim_group]:
+            by_group[c.victim_group] = (low, high)
+    out = {}
+    for key, by_group in groups.items():
+        named = [v for g, v in by_group.items() if g is not None]
+        summed = (sum(lo for lo, _ in named), sum(hi for _, hi in named))
+        out[key] = max(summed, by_group.get(None, (0, 0)))
     return out
 
 
@@ -483,25 +495,24 @@ def fatality_estimates(claims: Iterable[Claim], parties: Iterable[str | None] = 
                        docs: Iterable[str] | None = None) -> Fatalities:
     """UCDP-style low / best / high deaths from the claims ledger (rule in docs/merging.md):
 
-    - each claimant counts once, with the highest figure it gave (`claimant_figures`); a figure nobody
-      is named for counts as its document's;
-    - low: the lowest figure (an open range "at least 8" counts as 8); ACLED's conservative figure;
-    - high: the highest figure (a range's top, or its floor when open);
-    - best: the lower median of the figures of sources that are not a party to the event (reporters'
+    - each claimant counts once, with its own total (`claimant_figures`);
+    - low: the lowest total (an open range "at least 8" counts as 8); ACLED's conservative figure;
+    - high: the highest total (a range's top, or its floor when open);
+    - best: the lower median of the totals of sources that are not a party to the event (reporters'
       own counts, hospitals, officials of neither side); when only the parties gave figures, the lower
-      median of all figures;
-    - contested: two claimants' figures differ by more than half again and by more than three deaths.
+      median of all totals;
+    - contested: two claimants' totals differ by more than half again and by more than three deaths.
     """
     figures = claimant_figures(claims, docs)
     if not figures:
         return Fatalities(None, None, None, False, "no death count reported")
     sides = {_side(p) for p in parties if p and p != "UNKNOWN"}  # PAK-MIL and PAK-GOV speak for one side
     lows = sorted(low for low, _ in figures.values())
-    highs = [high for _, high in figures.values()]
+    high = max(high for _, high in figures.values())
     independent = sorted(low for claimant, (low, _) in figures.items() if _side(claimant) not in sides)
     pool = independent or lows
     best = pool[(len(pool) - 1) // 2]
-    low, high = lows[0], max(highs)
+    low = lows[0]
     contested = len(figures) > 1 and high - low > CONTESTED_MIN_GAP and high > low * CONTESTED_RATIO
     rule = f"{len(figures)} source(s); best from {'non-party' if independent else 'all'} figures"
     return Fatalities(low, best, high, contested, rule)

@@ -213,3 +213,28 @@ def test_run_on_text_is_analysed_in_bounded_pieces_with_exact_offsets() -> None:
     assert all(len(p.text) <= MAX_SENTENCE_CHARS for p in pieces)
     assert all(text[p.start:p.end] == p.text for p in pieces)
     assert "".join(p.text for p in pieces) == text[pieces[0].start:pieces[-1].end]
+
+
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    inner = text[start:end]
+    return ((start > 0 and text[start - 1].isalnum() and inner[:1].isalnum())
+            or (end < len(text) and text[end].isalnum() and inner[-1:].isalnum()))
+
+
+def test_field_spans_sit_on_word_boundaries_in_the_bundled_samples():
+    """A field read in one sentence and carried to an event told in another keeps that sentence's
+    offsets: the span shows the words behind the field, never a slice of some other words."""
+    from pathlib import Path
+
+    from borderwatch.ingest import read_documents
+
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    checked = 0
+    for doc in read_documents([samples]):
+        for m in bw.extract(doc):
+            for s in m.spans:
+                if s.field in ("location", "actor1", "actor2", "date"):
+                    checked += 1
+                    assert doc.text[s.start:s.end] == s.text
+                    assert not _cuts_a_word(doc.text, s.start, s.end), (m.id, s.field, s.text)
+    assert checked > 50

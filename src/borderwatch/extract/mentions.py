@@ -367,6 +367,10 @@ def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[Da
     return DateRange(published - timedelta(days=FALLBACK_WINDOW_DAYS), published, Precision.WEEK), False
 
 
+# ACLED's inter codes of a state's forces: 1 its own, 8 external forces acting abroad (US, NATO).
+STATE_FORCES_INTER = frozenset({1, 8})
+
+
 class _DocumentCoder:
     def __init__(self, document: Document, theatre: Theatre, story: DateRange | None,
                  facts: list[_SentenceFacts], story_from_text: bool) -> None:
@@ -753,6 +757,10 @@ class _DocumentCoder:
             index = self.drafts.index(target)
             for d in new_precise:
                 d.event_type, d.sub_event_type, d.trigger = target.event_type, target.sub_event_type, target.trigger
+                # its fields keep pointing at the sentence they were read in, not the one it joins
+                d.place_owner = d.place_owner or d.facts
+                d.actor1_owner = d.actor1_owner or d.facts
+                d.actor2_owner = d.actor2_owner or d.facts
                 d.facts, d.wave = target.facts, target.wave
                 _fill(d, target)
                 d.evidence = _merged_evidence(target.evidence, d.evidence)
@@ -959,7 +967,8 @@ class _DocumentCoder:
 
     def _origin(self, d: _Draft) -> str | None:
         """Where actor1 acted from: what the trigger's clause says ("fired from Afghanistan", "from the
-        Afghan side"), else actor1's home country; None for an unknown actor."""
+        Afghan side"), else, for a state's forces, their state. An armed group's home says nothing of
+        where it struck from (the TTP is Pakistani and acts from both sides), so it gives no origin."""
         text = d.facts.sentence.text
         clauses = clause_bounds(text)
         a, b = clauses[_clause_index(clauses, d.trigger.start)] if clauses else (0, len(text))
@@ -967,7 +976,9 @@ class _DocumentCoder:
         if said is not None:
             return said[2]
         if d.actor1 and d.actor1 in self.theatre.actors:
-            return self.theatre.actors.get(d.actor1).country
+            actor = self.theatre.actors.get(d.actor1)
+            if actor.inter_on(d.date.start if d.date else None) in STATE_FORCES_INTER:
+                return actor.country
         return None
 
     def _field_spans(self, d: _Draft) -> list[Span]:
@@ -1101,14 +1112,14 @@ def _fill(target: _Draft, source: _Draft) -> None:
     if not _symmetric(source.trigger):
         if target.actor1 is None and source.actor1 is not None:
             target.actor1, target.actor1_match = source.actor1, source.actor1_match
-            target.actor1_owner = source.facts
+            target.actor1_owner = source.actor1_owner or source.facts
         if target.actor2 is None and source.actor2 is not None:
             target.actor2, target.actor2_match = source.actor2, source.actor2_match
-            target.actor2_owner = source.facts
+            target.actor2_owner = source.actor2_owner or source.facts
     if source.place is not None and (target.place is None or source.place.precision < target.place.precision) \
             and _compatible(source, target):
         target.place, target.place_match, target.country = source.place, source.place_match, source.place.country
-        target.place_owner, target.country_weak = source.facts, False
+        target.place_owner, target.country_weak = source.place_owner or source.facts, False
     elif target.country_weak and not source.country_weak and source.country:
         target.country, target.country_weak = source.country, False
     if target.date is None or (source.date_match is not None and source.date is not None
