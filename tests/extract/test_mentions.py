@@ -16,6 +16,7 @@ from borderwatch.model import (
     ClaimKind,
     DocStatus,
     Document,
+    LinkKind,
     Precision,
 )
 
@@ -238,3 +239,27 @@ def test_field_spans_sit_on_word_boundaries_in_the_bundled_samples():
                     assert doc.text[s.start:s.end] == s.text
                     assert not _cuts_a_word(doc.text, s.start, s.end), (m.id, s.field, s.text)
     assert checked > 50
+
+
+RESPONSE_REPORT = (
+    "Pakistani jets struck suspected TTP hideouts in the Barmal district of Paktika province on Monday, killing "
+    "eight people, Taliban spokesman Zabihullah Mujahid said. The military did not confirm the strikes. "
+    "The strikes came two days after seven soldiers were killed in a suicide attack on a post in Mir Ali, "
+    "North Waziristan.")
+
+
+def test_a_response_links_to_the_event_it_answered_and_dates_it_by_the_gap():
+    strike, attack = bw.extract(Document(id="t", text=RESPONSE_REPORT, published=date(2024, 3, 18)))
+    assert (strike.place.name, attack.place.name) == ("Barmal", "Mir Ali")
+    assert [(link.kind, link.target, link.days_before) for link in strike.links] == [
+        (LinkKind.RESPONDS_TO, attack.ordinal, 2)]
+    assert strike.links[0].description.startswith("seven soldiers were killed")
+    assert attack.date.start == date(2024, 3, 16)  # "two days after" the strikes of Monday 18 March
+    assert [(c.count.count, c.claimant) for c in attack.fatalities] == [(7, None)]
+    assert [c.count.count for c in strike.fatalities] == [8]  # the soldiers' toll is not the strike's
+
+
+def test_a_striking_states_silence_is_an_unconfirmed_stance_by_its_forces():
+    strike = bw.extract(Document(id="t", text=RESPONSE_REPORT, published=date(2024, 3, 18)))[0]
+    assert [(c.kind, c.claimant) for c in strike.stances] == [(ClaimKind.UNCONFIRMED, "PAK-MIL")]
+    assert strike.origin_country == "PK" and strike.country == "AF"

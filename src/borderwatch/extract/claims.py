@@ -264,7 +264,7 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
         after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 25] if postposed else []
         actor = before[-1] if before else (after[0] if after else None)
         if actor is None:
-            actor = _military_source(text, m.start())
+            actor = military_source(text, m.start())
         found.append(Attribution(m.start(), m.end(), actor))
     return sorted(found, key=lambda a: a.start)
 
@@ -272,7 +272,7 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
 _MILITARY_SOURCE = re.compile(r"\bthe (?:military|army)(?:'s media wing)?\s+(?:also\s+|later\s+)?$", re.I)
 
 
-def _military_source(text: str, verb_start: int) -> ActorMatch | None:
+def military_source(text: str, verb_start: int) -> ActorMatch | None:
     """'The military said ...': the armed forces of the country the event is in (resolved later). Only as
     a source: as an adjective ("military strikes") the word names no one."""
     m = _MILITARY_SOURCE.search(text[max(0, verb_start - 40):verb_start])

@@ -26,6 +26,7 @@ from borderwatch.extract.claims import (
     find_attributions,
     find_casualties,
     find_responsibility,
+    military_source,
 )
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
@@ -36,9 +37,11 @@ from borderwatch.extract.events import (
     resolve_event_type,
     trigger_words,
 )
+from borderwatch.extract.links import ReferenceCue, find_references
 from borderwatch.extract.numbers import find_numbers
 from borderwatch.extract.places import PlaceMatch, find_places
 from borderwatch.extract.roles import Roles, assign_roles
+from borderwatch.extract.stance import StanceMatch, find_stances
 from borderwatch.gazetteer import place_contains
 from borderwatch.model import (
     EXPLOSIONS,
@@ -47,7 +50,9 @@ from borderwatch.model import (
     DateRange,
     DocStatus,
     Document,
+    LinkKind,
     Mention,
+    MentionLink,
     Place,
     Precision,
     Sentence,
@@ -117,6 +122,8 @@ class _SentenceFacts:
     attributions: list = field(default_factory=list)
     responsibility: list = field(default_factory=list)
     dateline: list[PlaceMatch] = field(default_factory=list)
+    references: list[ReferenceCue] = field(default_factory=list)
+    stances: list[StanceMatch] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -143,6 +150,8 @@ class _Draft:
     spans: list[Span] = field(default_factory=list)
     evidence: list[Sentence] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # what this event answered: (the earlier event's draft or None, the cue) - see _link_responses
+    responses: list[tuple[_Draft | None, ReferenceCue, _SentenceFacts]] = field(default_factory=list)
 
 
 def extract(document: Document, theatre: Theatre | None = None) -> list[Mention]:
@@ -189,7 +198,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             if dateline is not None:
                 f.dateline = [pm for pm in find_places(sentence.text[:dateline.end()], theatre.gazetteer)
                               if pm.place.precision <= 3]
-        if f.triggers or names_casualties(sentence.text):
+        if f.triggers or names_casualties(sentence.text) or find_stances(sentence.text, []):
             _read_details(f, document, theatre)
         facts.append(f)
     return facts
@@ -295,6 +304,8 @@ def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> No
     f.casualties = find_casualties(text, numbers)
     f.attributions = find_attributions(text, f.actors)
     f.responsibility = find_responsibility(text, f.actors)
+    f.stances = find_stances(text, f.actors)
+    f.references = find_references(text) if f.triggers else []
 
 
 _GROUP_REFERENCE = re.compile(r"\b(?:group|outfit|organi[sz]ation|network|faction)\b", re.I)
@@ -384,7 +395,7 @@ class _DocumentCoder:
 
     # -- one sentence ---------------------------------------------------------------------------
     def code_sentence(self, f: _SentenceFacts) -> None:
-        if not f.triggers and not f.casualties and not f.responsibility:
+        if not f.triggers and not f.casualties and not f.responsibility and not f.stances:
             return  # most sentences: nothing happened in them
         triggers = self._live_triggers(f)
         claimants = _source_phrases(f.actors, [a.actor for a in f.attributions if a.actor]
@@ -405,6 +416,69 @@ class _DocumentCoder:
             homes[t_index] = self._place_in_document(wave, f)
         self._merge_coordinated(f, triggers, homes, clauses)
         self._attach_claims(f, triggers, homes)
+        self._link_responses(f, triggers, homes)
+        self._attach_stances(f, homes)
+
+    # -- links and stances ---------------------------------------------------------------------
+    def _link_responses(self, f: _SentenceFacts, triggers: list[TriggerMatch],
+                        homes: dict[int, list[_Draft]]) -> None:
+        """'The strikes came two days after seven soldiers were killed in Mir Ali': the events of the
+        triggers outside the cue's description answered the event of a trigger inside it (or, when none
+        is, the earlier event the description tells of, to be found in the store later)."""
+        for cue in f.references:
+            inside = [i for i, t in enumerate(triggers) if cue.target_start <= t.start < cue.target_end]
+            outside = [i for i, t in enumerate(triggers) if i not in inside and homes.get(i)]
+            responders = [d for i in outside for d in homes[i]]
+            if not responders and triggers:
+                continue  # nothing in this sentence answered anything
+            if not responders:
+                recent = self._recent_draft(f)
+                responders = [m for m in self.drafts if recent is not None and m.wave == recent.wave]
+            earlier = [d for i in inside for d in homes.get(i, [])]
+            for d in responders:
+                targets = [e for e in earlier if e is not d] or [None]
+                for e in targets[:1]:
+                    d.responses.append((e, cue, f))
+            if cue.days_before is not None and responders and responders[0].date is not None:
+                for e in earlier:
+                    self._date_by_offset(e, responders[0].date, cue, f)
+
+    def _date_by_offset(self, e: _Draft, answer: DateRange, cue: ReferenceCue, f: _SentenceFacts) -> None:
+        """'came two days after seven soldiers were killed': an earlier event that no date phrase of its
+        own dates happened that many days before the answer."""
+        if e.date_match is not None:
+            return  # its own date phrase says better
+        days = cue.days_before or 0
+        e.date = answer.shifted(-days)
+        e.spans.append(self._span(f, cue.start, cue.end, SpanKind.DATE, e.date.iso(), "date"))
+
+    def _attach_stances(self, f: _SentenceFacts, homes: dict[int, list[_Draft]]) -> None:
+        """'Pakistan's military did not confirm the strikes': a side's stance on the event the sentence
+        (or, when it names none, the report so far) is about, as a claim by that side."""
+        if not f.stances:
+            return
+        targets = [d for drafts in homes.values() for d in drafts]
+        if not targets:
+            recent = self._recent_draft(f) or self._story_event_for(f)
+            targets = [m for m in self.drafts if recent is not None and m.wave == recent.wave]
+        for st in f.stances:
+            # "The military did not confirm": the forces of the country the event is in, as for sources
+            actor = st.actor or military_source(f.sentence.text, st.start)
+            for d in targets:
+                when = d.date.start if d.date else None
+                holder = self._resolve(actor, d.country, when, armed=False)
+                if (actor is not None and actor.kind == MatchKind.GENERIC and actor.country is None
+                        and d.actor1 in self.theatre.actors
+                        and self.theatre.actors.get(d.actor1).inter_on(when) in STATE_FORCES_INTER):
+                    holder = d.actor1  # an unnamed "military" speaking of a strike is the striker's
+                if holder is None:
+                    continue
+                span = self._span(f, st.start, st.end, SpanKind.CLAIMANT, holder, "stance")
+                claim = Claim(ClaimKind(st.stance.value), None, holder, None, (span,))
+                if claim not in d.claims:
+                    d.claims.append(claim)
+                if f.sentence not in d.evidence:
+                    d.evidence = _merged_evidence(d.evidence, [f.sentence])
 
     def _live_triggers(self, f: _SentenceFacts) -> list[TriggerMatch]:
         triggers = f.triggers
@@ -863,6 +937,14 @@ class _DocumentCoder:
 
     def _claim_targets(self, f, c: Casualty, triggers, homes) -> list[_Draft]:
         live = [(i, t) for i, t in enumerate(triggers) if homes.get(i)]
+        for cue in f.references:
+            # "the strikes came two days after seven soldiers were killed in a suicide attack": a toll told
+            # inside the description of the earlier event is that event's, and only that event's
+            inside = [(i, t) for i, t in live if cue.target_start <= t.start < cue.target_end]
+            if cue.target_start <= c.start < cue.target_end:
+                live = inside or live
+            elif inside and len(inside) < len(live):
+                live = [it for it in live if it not in inside]
         if live:
             victims = [a for a in f.actors if c.victim_start <= a.start and a.end <= c.victim_end]
             victim_ids = {self._resolve(a, None, None, armed=True) for a in victims}
@@ -963,7 +1045,22 @@ class _DocumentCoder:
                 evidence=sorted(d.evidence, key=lambda s: s.start), confidence=_confidence(d),
                 origin_country=self._origin(d), wave=d.wave,
             ))
+        ordinal_of = {id(d): i for i, d in enumerate(self.drafts)}
+        for m, d in zip(out, self.drafts, strict=True):
+            m.links = self._links(d, ordinal_of)
         return out
+
+    def _links(self, d: _Draft, ordinal_of: dict[int, int]) -> list[MentionLink]:
+        links = []
+        for earlier, cue, f in d.responses:
+            target = ordinal_of.get(id(earlier)) if earlier is not None else None
+            if target is not None and target == ordinal_of.get(id(d)):
+                continue
+            span = self._span(f, cue.start, cue.end, SpanKind.TRIGGER, LinkKind.RESPONDS_TO.value, "responds_to")
+            link = MentionLink(LinkKind.RESPONDS_TO, target, cue.description, cue.days_before, span)
+            if all((x.target, x.description) != (link.target, link.description) for x in links):
+                links.append(link)
+        return links
 
     def _origin(self, d: _Draft) -> str | None:
         """Where actor1 acted from: what the trigger's clause says ("fired from Afghanistan", "from the
