@@ -45,18 +45,24 @@ from borderwatch.model import (
 
 # Weights of the score parts (they sum to 1). Date and place carry most: two reports of one event agree
 # on when and where far more often than on who (attribution is disputed) or how many (tolls differ).
-WEIGHTS: dict[str, float] = {"date": 0.30, "place": 0.30, "type": 0.15, "actors": 0.15, "numbers": 0.05,
-                             "words": 0.05}
+WEIGHTS: dict[str, float] = {"date": 0.25, "place": 0.25, "type": 0.10, "actors": 0.15, "numbers": 0.10,
+                             "words": 0.15}
 # A mention joins an event at this mean score. Chosen on the gold sets (docs/merging.md): same day and
 # district with an agreeing type scores about 0.8; same day and province with nothing else agreeing
 # about 0.45, which stays apart.
 MERGE_THRESHOLD = 0.55
+# Death counts of two reports that cannot be one toll count against them, a little (tolls are disputed).
+NUMBER_CLASH = -0.5
+WORD_SCALE = 3.0
+# A report that names no province must score this much more to join an event (see threshold_for).
+VAGUE_MARGIN = 0.15
 # Reports of one event differ by a day at most ("late on Sunday" / "on Monday", time zones, filing lag).
 DAY_LAG = 1
+_LAG = timedelta(days=DAY_LAG)
 # Places this close are one place whatever their names (a village and the town next to it).
 NEAR_KM = 25.0
 # Members scored against a newcomer: the first ones, which set the event; big events stay cheap.
-MAX_MEMBERS_SCORED = 12
+MAX_MEMBERS_SCORED = 4
 # How far back a district-level block reaches for coarse dates ("in 2011", "last year").
 COARSE_REACH_DAYS = 366
 # A week-precise range is at most this long; fine blocks look this far back by start date.
@@ -168,10 +174,18 @@ def score_pair(a: Profile, b: Profile) -> PairScore:
         return PairScore((), 0.0, f"countries differ ({a.country} / {b.country})")
     date_part, date_veto = _date_part(a, b)
     place_part, place_veto = _place_part(a, b)
-    parts = (("date", date_part), ("place", place_part), ("type", _type_part(a, b)),
-             ("actors", _actor_part(a, b)), ("numbers", _number_part(a, b)), ("words", _word_part(a, b)))
-    total = sum(WEIGHTS[name] * value for name, value in parts)
+    type_part, actor_part = _type_part(a, b), _actor_part(a, b)
+    number_part, word_part = _number_part(a, b), _word_part(a, b)
+    total = (_W_DATE * date_part + _W_PLACE * place_part + _W_TYPE * type_part + _W_ACTORS * actor_part
+             + _W_NUMBERS * number_part + _W_WORDS * word_part)
+    parts = (("date", date_part), ("place", place_part), ("type", type_part), ("actors", actor_part),
+             ("numbers", number_part), ("words", word_part))
     return PairScore(parts, total, date_veto or place_veto)
+
+
+# The weights as names: score_pair runs for every candidate of every new mention.
+_W_DATE, _W_PLACE, _W_TYPE, _W_ACTORS, _W_NUMBERS, _W_WORDS = (
+    WEIGHTS[k] for k in ("date", "place", "type", "actors", "numbers", "words"))
 
 
 def _date_part(a: Profile, b: Profile) -> tuple[float, str | None]:
@@ -244,19 +258,23 @@ def _actor_part(a: Profile, b: Profile) -> float:
 
 
 def _number_part(a: Profile, b: Profile) -> float:
+    """1 when two death counts agree (within half again, or three deaths: early and later counts of one
+    event); NUMBER_CLASH when both give counts and none agree; 0 when either gives none."""
     if not a.killed or not b.killed:
         return 0.0
     for lo1, hi1 in a.killed:
         for lo2, hi2 in b.killed:
-            if lo1 <= hi2 * 1.5 and lo2 <= hi1 * 1.5:
-                return 1.0  # tolls within half again of each other: early and later counts of one event
-    return 0.0
+            if lo1 <= max(hi2 * 1.5, hi2 + 3) and lo2 <= max(hi1 * 1.5, hi1 + 3):
+                return 1.0
+    return NUMBER_CLASH
 
 
 def _word_part(a: Profile, b: Profile) -> float:
+    """The share of content words two reports have in common (Jaccard), scaled so that a third in common
+    counts fully: reports of one event share names, weapons and targets, not whole vocabularies."""
     if not a.words or not b.words:
         return 0.0
-    return len(a.words & b.words) / len(a.words | b.words)
+    return min(1.0, WORD_SCALE * len(a.words & b.words) / len(a.words | b.words))
 
 
 # ---------------------------------------------------------------------------------------- clustering
@@ -271,21 +289,58 @@ class Decision:
     why: dict = field(default_factory=dict)
 
 
+def vetoed(a: Profile, b: Profile) -> bool:
+    """The vetoes of `score_pair` alone, cheaply: most candidates fail here, before any scoring."""
+    if a.country != b.country:
+        return True
+    if a.precision is Precision.DAY and b.precision is Precision.DAY:
+        if abs(a.start.toordinal() - b.start.toordinal()) > DAY_LAG:
+            return True
+    elif not (a.start - _LAG <= b.end and b.start - _LAG <= a.end):
+        return True
+    if a.place_id is not None and a.place_id == b.place_id:
+        return False
+    if a.admin1 is None or b.admin1 is None:
+        return False
+    if a.admin1 != b.admin1 or (a.admin2 is not None and b.admin2 is not None and a.admin2 != b.admin2):
+        return not _near(a, b)
+    return False
+
+
+def threshold_for(p: Profile, members: Sequence[Profile]) -> float:
+    """MERGE_THRESHOLD, raised by VAGUE_MARGIN when a side names no province: such a report has no
+    place to object with, so the same day, type and actors are not enough; its toll or words must
+    agree too."""
+    if p.admin1 is None or any(m.admin1 is None for m in members):
+        return MERGE_THRESHOLD + VAGUE_MARGIN
+    return MERGE_THRESHOLD
+
+
 def choose_event(p: Profile, candidates: Mapping[str, Sequence[Profile]]) -> Decision:
     """The event among `candidates` (event id → its members' profiles) that `p` joins, if any."""
     best: Decision | None = None
+    doc = p.doc_id
     for event_id, members in candidates.items():
-        if any(m.doc_id == p.doc_id for m in members):
-            continue  # a document reports each event once: its other mentions are other events
-        scores = [score_pair(p, m) for m in members[:MAX_MEMBERS_SCORED]]
-        if not scores or any(s.veto for s in scores):
-            continue
+        scored = members[:MAX_MEMBERS_SCORED]
+        if _excluded(p, doc, members, scored):
+            continue  # a document reports each event once; a vetoing member keeps the event apart
+        scores = [score_pair(p, m) for m in scored]
         mean = sum(s.total for s in scores) / len(scores)
-        if mean >= MERGE_THRESHOLD and (best is None or mean > best.score):
+        if mean >= threshold_for(p, scored) and (best is None or mean > best.score):
             closest = max(scores, key=lambda s: s.total)
             best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(scores),
                                             **closest.as_dict()})
     return best or Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
+
+
+def _excluded(p: Profile, doc: str, members: Sequence[Profile], scored: Sequence[Profile]) -> bool:
+    for m in members:
+        if m.doc_id == doc:
+            return True
+    for m in scored:
+        if vetoed(p, m):
+            return True
+    return not scored
 
 
 def explain(a: Profile, b: Profile) -> tuple[bool, PairScore, str]:
@@ -295,9 +350,10 @@ def explain(a: Profile, b: Profile) -> tuple[bool, PairScore, str]:
     s = score_pair(a, b)
     if s.veto:
         return False, s, f"vetoed: {s.veto}"
-    if s.total >= MERGE_THRESHOLD:
-        return True, s, f"score {s.total:.2f} reaches the threshold {MERGE_THRESHOLD}"
-    return False, s, f"score {s.total:.2f} is below the threshold {MERGE_THRESHOLD}"
+    threshold = threshold_for(a, [b])
+    if s.total >= threshold:
+        return True, s, f"score {s.total:.2f} reaches the threshold {threshold:.2f}"
+    return False, s, f"score {s.total:.2f} is below the threshold {threshold:.2f}"
 
 
 def event_id_for(mention_id: str) -> str:
@@ -333,14 +389,23 @@ def blocks(p: Profile) -> Blocks:
 
 class Merger:
     """Incremental merging in memory: `add` each profile in turn (for bulk runs and the benchmark; the
-    store makes the same decisions against SQLite). Memory is linear in the profiles added."""
+    store makes the same decisions against SQLite). Memory is linear in the profiles added.
+
+    Day- and week-precise candidates come from an index by country, province, district, day and ACLED
+    event type, with "" for a part a report did not name. A report naming a district meets that
+    district's events and those of reports that named only its province or only the country; a report
+    naming only a province meets all of that province's; one naming only the country, all the country's
+    (which is why such reports need a higher score, `threshold_for`). Always of its own event type."""
 
     def __init__(self) -> None:
         self.members: dict[str, list[Profile]] = {}
         self.event_of: dict[str, str] = {}
-        self._by_day: dict[tuple[str, int], list[str]] = {}
-        self._by_district: dict[tuple[str, str, str, int], list[str]] = {}
-        self._by_province: dict[tuple[str, str, int], list[str]] = {}
+        self._by_day: dict[tuple, list[str]] = {}
+        self._districts_by_day: dict[tuple[str, str, int], set[str]] = {}
+        self._provinces_by_day: dict[tuple[str, int], set[str]] = {}
+        self._by_district: dict[tuple[str, str, str, int, str], list[str]] = {}
+        self._coarse_by_district: dict[tuple[str, str, str, int, str], list[str]] = {}
+        self._by_province: dict[tuple[str, str, int, str], list[str]] = {}
 
     def add(self, p: Profile) -> Decision:
         decision = choose_event(p, self._candidates(p))
@@ -350,38 +415,62 @@ class Merger:
         self._index(p, event_id)
         return decision
 
+    def _day_keys(self, p: Profile, day: int) -> list[tuple]:
+        c, t = p.country, p.event_type
+        if p.admin1 is not None and p.admin2 is not None:
+            return [(c, p.admin1, p.admin2, day, t), (c, p.admin1, "", day, t), (c, "", "", day, t)]
+        provinces = [p.admin1] if p.admin1 is not None else self._provinces_by_day.get((c, day), ())
+        keys = [(c, a1, a2, day, t) for a1 in provinces for a2 in self._districts_by_day.get((c, a1, day), ())]
+        if p.admin1 is not None:
+            keys.append((c, "", "", day, t))
+        return keys
+
     def _candidates(self, p: Profile) -> dict[str, list[Profile]]:
-        ids: dict[str, None] = {}
+        ids: set[str] = set()
         found = blocks(p)
-        lag = timedelta(days=DAY_LAG)
         if found.fine is not None:
-            for day in range((p.start - lag).toordinal(), (p.end + lag).toordinal() + 1):
-                ids.update(dict.fromkeys(self._by_day.get((p.country, day), ())))
+            by_day = self._by_day
+            for day in range((p.start - _LAG).toordinal(), (p.end + _LAG).toordinal() + 1):
+                for key in self._day_keys(p, day):
+                    bucket = by_day.get(key)
+                    if bucket:
+                        ids.update(bucket)
         if found.district is not None:
             country, admin1, admin2, start, end = found.district
-            for year in range(start.year, end.year + 1):
-                ids.update(dict.fromkeys(self._by_district.get((country, admin1, admin2, year), ())))
+            t = p.event_type
+            if p.fine:  # fine events came through the day index; here only the district's coarse ones
+                for year in range(start.year, end.year + 1):
+                    ids.update(self._coarse_by_district.get((country, admin1, admin2, year, t), ()))
+            else:
+                for month in _months(start, end):
+                    ids.update(self._by_district.get((country, admin1, admin2, month, t), ()))
         if found.province is not None:
             country, admin1, start, end = found.province
             for month in _months(start, end):
-                ids.update(dict.fromkeys(self._by_province.get((country, admin1, month), ())))
-        out = {}
-        for event_id in ids:
-            members = self.members[event_id]
-            if any(m.start - lag <= p.end and p.start - lag <= m.end for m in members):
-                out[event_id] = members
-        return out
+                ids.update(self._by_province.get((country, admin1, month, p.event_type), ()))
+        members = self.members
+        return {event_id: members[event_id] for event_id in sorted(ids)}
 
     def _index(self, p: Profile, event_id: str) -> None:
         if p.fine:
+            c = p.country
+            province = p.admin1 or ""
+            district = (p.admin2 or "") if p.admin1 else ""
             for day in range(p.start.toordinal(), p.end.toordinal() + 1):
-                _add_once(self._by_day.setdefault((p.country, day), []), event_id)
+                _add_once(self._by_day.setdefault((c, province, district, day, p.event_type), []), event_id)
+                self._provinces_by_day.setdefault((c, day), set()).add(province)
+                self._districts_by_day.setdefault((c, province, day), set()).add(district)
+        t = p.event_type
         if p.admin1 is not None and p.admin2 is not None:
-            for year in range(p.start.year, p.end.year + 1):
-                _add_once(self._by_district.setdefault((p.country, p.admin1, p.admin2, year), []), event_id)
+            for month in _months(p.start, p.end):
+                _add_once(self._by_district.setdefault((p.country, p.admin1, p.admin2, month, t), []), event_id)
+            if not p.fine:
+                for year in range(p.start.year, p.end.year + 1):
+                    key = (p.country, p.admin1, p.admin2, year, t)
+                    _add_once(self._coarse_by_district.setdefault(key, []), event_id)
         if p.admin1 is not None and p.precision is not Precision.YEAR:
             for month in _months(p.start, p.end):
-                _add_once(self._by_province.setdefault((p.country, p.admin1, month), []), event_id)
+                _add_once(self._by_province.setdefault((p.country, p.admin1, month, t), []), event_id)
 
 
 def _add_once(bucket: list[str], event_id: str) -> None:

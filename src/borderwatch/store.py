@@ -485,26 +485,39 @@ def _candidate_events(cursor: Any, p: Profile) -> set[str]:
     found = blocks(p)
     ids: set[str] = set()
     if found.fine is not None:
+        # as Merger indexes them: a district's events and those of reports naming only its province or
+        # only the country; a province's (all its districts); or, for a report naming none, the country's
+        if p.admin1 is not None and p.admin2 is not None:
+            place = ("AND ((admin1 = ? AND admin2 = ?) OR (admin2 IS NULL AND (admin1 IS NULL OR admin1 = ?))) "
+                     "AND event_type = ?")
+            place_args: tuple = (p.admin1, p.admin2, p.admin1, p.event_type)
+        elif p.admin1 is not None:
+            place, place_args = "AND (admin1 IS NULL OR admin1 = ?) AND event_type = ?", (p.admin1, p.event_type)
+        else:
+            place, place_args = "AND event_type = ?", (p.event_type,)
         rows = cursor.execute(
             "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND date_start BETWEEN ? AND ? "
-            f"AND date_precision IN ({', '.join('?' * len(_FINE_PRECISIONS))})",
-            (p.country, found.fine[0].isoformat(), found.fine[1].isoformat(), *_FINE_PRECISIONS)).fetchall()
+            f"AND date_precision IN ({', '.join('?' * len(_FINE_PRECISIONS))}) {place}",
+            (p.country, found.fine[0].isoformat(), found.fine[1].isoformat(), *_FINE_PRECISIONS,
+             *place_args)).fetchall()
         ids.update(r[0] for r in rows)
     if found.district is not None:
         country, admin1, admin2, start, end = found.district
+        # a fine report's fine candidates came through the fine block: here only the district's coarse ones
+        coarse = (f"AND date_precision NOT IN ({', '.join('?' * len(_FINE_PRECISIONS))})" if p.fine else "")
         rows = cursor.execute(
             "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND admin1 = ? AND admin2 = ? "
-            "AND date_start BETWEEN ? AND ? AND date_end >= ?",
+            f"AND date_start BETWEEN ? AND ? AND date_end >= ? AND event_type = ? {coarse}",
             (country, admin1, admin2, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
-             end.isoformat(), start.isoformat())).fetchall()
+             end.isoformat(), start.isoformat(), p.event_type, *(_FINE_PRECISIONS if p.fine else ()))).fetchall()
         ids.update(r[0] for r in rows)
     if found.province is not None:
         country, admin1, start, end = found.province
         rows = cursor.execute(
             "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND admin1 = ? AND date_precision != ? "
-            "AND date_start BETWEEN ? AND ? AND date_end >= ?",
+            "AND date_start BETWEEN ? AND ? AND date_end >= ? AND event_type = ?",
             (country, admin1, Precision.YEAR.value, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
-             end.isoformat(), start.isoformat())).fetchall()
+             end.isoformat(), start.isoformat(), p.event_type)).fetchall()
         ids.update(r[0] for r in rows)
     return ids
 
