@@ -234,3 +234,71 @@ def test_without_option_or_variable_the_store_is_borderwatch_db_here(article_fol
     result = run("ingest", str(article_folder))
     assert result.exit_code == 0
     assert (tmp_path / "borderwatch.db").is_file()
+
+
+# -- events, not reports: merging, claims, chains --------------------------------------------------------
+
+SECOND_KHOST_REPORT = """Title: Afghan officials say Pakistani air strikes killed eight in Khost
+Published: 2024-03-18
+Outlet: Kabul Wire
+
+KABUL: Pakistani aircraft bombed homes in the Spera district of Khost province on Monday, killing eight \
+people, Afghan officials said. Pakistan's military did not confirm the strikes.
+
+The ISPR said 20 terrorists were killed in the operation.
+"""
+
+
+@pytest.fixture
+def merged_db(article_folder: Path, store_path: Path) -> Path:
+    write_articles(article_folder, {"kabul-wire.txt": SECOND_KHOST_REPORT})
+    result = run("ingest", str(article_folder), "--db", str(store_path))
+    assert result.exit_code == 0, result.output
+    return store_path
+
+
+def khost_event(db: Path):
+    with open_store(db) as store:
+        return next(e for e in store.events() if e.place and e.place.admin1 == "Khost")
+
+
+def test_two_reports_of_one_strike_are_one_event_with_both_sources(merged_db):
+    event = khost_event(merged_db)
+    assert len(event.documents) == 2
+    assert event.cross_border and (event.origin_country, event.impact_country) == ("PK", "AF")
+    assert (event.fatalities_low, event.fatalities_high, event.contested) == (8, 20, True)
+    shown = one_line(run("show", event.id, "--db", str(merged_db)).output)
+    assert "cross-border yes" in shown and "contested" in shown
+    assert "in this event: mean score" in shown  # why the second report joined
+    assert "it started it" in shown
+
+
+def test_claims_lists_who_claimed_what_and_filters_by_claimant(merged_db):
+    event = khost_event(merged_db)
+    table = one_line(run("claims", "--event", event.id, "--db", str(merged_db)).output)
+    assert "AFG-TALIBAN" in table and "PAK-MIL" in table and "Kabul Wire" in table
+    only = one_line(run("claims", "--claimant", "PAK-MIL", "--db", str(merged_db)).output)
+    assert "AFG-TALIBAN" not in only and "20" in only
+
+
+def test_merge_explain_tells_one_event_or_two_and_why(merged_db):
+    with open_store(merged_db) as store:
+        pairs = store.mentions()
+    event = khost_event(merged_db)
+    khost = [m.id for e, m in pairs if e == event.id]
+    other = next(m.id for e, m in pairs if e != event.id)
+    same = one_line(run("merge", "--explain", *khost, "--db", str(merged_db)).output)
+    assert same.startswith("one event:") and "they are the same event" in same and "total" in same
+    apart = one_line(run("merge", "--explain", khost[0], other, "--db", str(merged_db)).output)
+    assert apart.startswith("not one event: vetoed")
+    missing = run("merge", "--explain", khost[0], "nope:9", "--db", str(merged_db))
+    assert missing.exit_code == 2 and "no mention 'nope:9'" in one_line(missing.output)
+
+
+def test_chain_and_cross_border_filter(merged_db):
+    event = khost_event(merged_db)
+    chain = one_line(run("chain", event.id, "--db", str(merged_db)).output)
+    assert event.id in chain and "this event" in chain
+    listed = one_line(run("events", "--cross-border", "--db", str(merged_db)).output)
+    assert event.id in listed and "(PK→AF)" in listed
+    assert run("chain", "ev-nothing", "--db", str(merged_db)).exit_code == 2
