@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
@@ -773,15 +774,9 @@ class Store:
         """
         results: list[bool | StoreError] = []
         try:
-            with self._engine.connect() as conn:
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    cursor = conn.connection.driver_connection.cursor()
-                    try:
-                        for doc, mentions in items:
-                            results.append(self._write_in_savepoint(cursor, doc, mentions))
-                    finally:
-                        cursor.close()
+            with self._writing() as cursor:
+                for doc, mentions in items:
+                    results.append(self._write_in_savepoint(cursor, doc, mentions))
         except (SQLAlchemyError, sqlite3.Error) as e:
             raise StoreError(f"cannot store a batch of {len(items)} documents: {_reason(e)}") from e
         return results
@@ -817,14 +812,20 @@ class Store:
         return {row["id"] for row in self._read(statement)}
 
     def _write_document(self, doc: Document, mentions: list[Mention]) -> bool:
+        with self._writing() as cursor:
+            return _write_rows(cursor, doc, mentions)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """The driver's own cursor inside one write transaction (IMMEDIATE: the write lock up front),
+        committed when the block ends. Not SQLAlchemy's: it adds some 40 us to every statement, which
+        would be most of the per-document time budget."""
         with self._engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
-                # The driver's own cursor inside SQLAlchemy's transaction: SQLAlchemy adds some 40 us to
-                # every statement, which would be most of the per-document time budget.
                 cursor = conn.connection.driver_connection.cursor()
                 try:
-                    return _write_rows(cursor, doc, mentions)
+                    yield cursor
                 finally:
                     cursor.close()
 
@@ -980,28 +981,21 @@ class Store:
         (the earlier event may have come in since); the number resolved."""
         resolved = 0
         try:
-            with self._engine.connect() as conn:
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    cursor = conn.connection.driver_connection.cursor()
-                    try:
-                        pending = cursor.execute(
-                            "SELECT id, mention_id, description, days_before FROM links WHERE kind = ? AND "
-                            "target_event_id IS NULL AND description IS NOT NULL",
-                            (LinkKind.RESPONDS_TO.value,)).fetchall()
-                        for link_id, mention_id, description, days_before in pending:
-                            row = cursor.execute("SELECT date_start, date_end, date_precision, doc_id FROM "
-                                                 "mentions WHERE id = ?", (mention_id,)).fetchone()
-                            if row is None or row[0] is None:
-                                continue
-                            probe = _DatedMention(row[3], DateRange(date.fromisoformat(row[0]),
-                                                                    date.fromisoformat(row[1]), Precision(row[2])))
-                            target = _resolve_reference(cursor, probe, description, days_before)
-                            if target is not None:
-                                cursor.execute("UPDATE links SET target_event_id = ? WHERE id = ?", (target, link_id))
-                                resolved += 1
-                    finally:
-                        cursor.close()
+            with self._writing() as cursor:
+                pending = cursor.execute(
+                    "SELECT id, mention_id, description, days_before FROM links WHERE kind = ? AND "
+                    "target_event_id IS NULL AND description IS NOT NULL", (LinkKind.RESPONDS_TO.value,)).fetchall()
+                for link_id, mention_id, description, days_before in pending:
+                    row = cursor.execute("SELECT date_start, date_end, date_precision, doc_id FROM mentions "
+                                         "WHERE id = ?", (mention_id,)).fetchone()
+                    if row is None or row[0] is None:
+                        continue
+                    probe = _DatedMention(row[3], DateRange(date.fromisoformat(row[0]), date.fromisoformat(row[1]),
+                                                            Precision(row[2])))
+                    target = _resolve_reference(cursor, probe, description, days_before)
+                    if target is not None:
+                        cursor.execute("UPDATE links SET target_event_id = ? WHERE id = ?", (target, link_id))
+                        resolved += 1
         except (SQLAlchemyError, sqlite3.Error) as e:
             raise StoreError(f"cannot resolve links: {_reason(e)}") from e
         return resolved
