@@ -7,7 +7,8 @@ import re
 import pytest
 
 from borderwatch.extract import links
-from borderwatch.extract.links import AnchoredPattern, Relation, find_references, is_retaliation
+from borderwatch.extract.links import Relation, find_references, is_retaliation
+from borderwatch.extract.scan import AnchoredPattern
 
 # (sentence, cue phrase, description of the earlier event, days before, retaliatory)
 REFERENCES = [

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from borderwatch.extract.actors import ActorMatch
-from borderwatch.extract.links import AnchoredPattern
+from borderwatch.extract.scan import AnchoredPattern
 
 
 class Stance(enum.StrEnum):
