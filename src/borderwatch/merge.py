@@ -188,6 +188,13 @@ _W_DATE, _W_PLACE, _W_TYPE, _W_ACTORS, _W_NUMBERS, _W_WORDS = (
     WEIGHTS[k] for k in ("date", "place", "type", "actors", "numbers", "words"))
 
 
+def pair_total(a: Profile, b: Profile) -> float:
+    """`score_pair(a, b).total` for a pair known to pass the vetoes, without building the record: it runs
+    for every candidate of every new mention."""
+    return (_W_DATE * _date_part(a, b)[0] + _W_PLACE * _place_part(a, b)[0] + _W_TYPE * _type_part(a, b)
+            + _W_ACTORS * _actor_part(a, b) + _W_NUMBERS * _number_part(a, b) + _W_WORDS * _word_part(a, b))
+
+
 def _date_part(a: Profile, b: Profile) -> tuple[float, str | None]:
     if a.precision is Precision.DAY and b.precision is Precision.DAY:
         gap = abs((a.start - b.start).days)
@@ -324,12 +331,12 @@ def choose_event(p: Profile, candidates: Mapping[str, Sequence[Profile]]) -> Dec
         scored = members[:MAX_MEMBERS_SCORED]
         if _excluded(p, doc, members, scored):
             continue  # a document reports each event once; a vetoing member keeps the event apart
-        scores = [score_pair(p, m) for m in scored]
-        mean = sum(s.total for s in scores) / len(scores)
+        totals = [pair_total(p, m) for m in scored]
+        mean = sum(totals) / len(totals)
         if mean >= threshold_for(p, scored) and (best is None or mean > best.score):
-            closest = max(scores, key=lambda s: s.total)
-            best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(scores),
-                                            **closest.as_dict()})
+            closest = scored[totals.index(max(totals))]
+            best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(totals),
+                                            **score_pair(p, closest).as_dict()})
     return best or Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
 
 
