@@ -198,10 +198,22 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             if dateline is not None:
                 f.dateline = [pm for pm in find_places(sentence.text[:dateline.end()], theatre.gazetteer)
                               if pm.place.precision <= 3]
-        if f.triggers or names_casualties(sentence.text) or find_stances(sentence.text, []):
+        if f.triggers or names_casualties(sentence.text):
             _read_details(f, document, theatre)
+        elif find_stances(sentence.text, []):
+            _read_stances(f, document, theatre)
         facts.append(f)
     return facts
+
+
+def _read_stances(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
+    """A sentence with no act and no toll in it that takes a stance ("Pakistan did not confirm the
+    strikes", "The TTP claimed responsibility"): only who is named, the stances and responsibility."""
+    text = f.sentence.text
+    when = next((d.range.start for d in f.dates if d.range), None) or document.published
+    f.actors = _resolve_group_references(text, theatre.actors.find_actors(text, when), theatre)
+    f.stances = find_stances(text, f.actors)
+    f.responsibility = find_responsibility(text, f.actors)
 
 
 # "said on Sunday", "gave different figures on Sunday", "told reporters in Kabul": when and where it was said
