@@ -45,6 +45,7 @@ from borderwatch.merge import (
     COARSE_REACH_DAYS,
     DAY_LAG,
     FINE_PRECISIONS,
+    MAX_MEMBERS_SCORED,
     Decision,
     Profile,
     blocks,
@@ -155,6 +156,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX ix_links_event_id ON links (event_id)",
         "CREATE INDEX ix_links_target ON links (target_event_id)",
         "CREATE INDEX ix_links_wave ON links (wave)",
+    ),
+    (  # 3: the merge blocks as indexes (merge.blocks): type, province, district, then dates; coarse
+        # mentions (month, season, year) apart, as a day-precise report looks only for those in its district
+        "CREATE INDEX ix_mentions_fine ON mentions (country, event_type, admin1, admin2, date_start)",
+        "CREATE INDEX ix_mentions_coarse ON mentions (country, event_type, admin1, admin2, date_start) "
+        "WHERE date_precision NOT IN ('day', 'week')",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -477,7 +484,6 @@ def _write_rows(cursor: Any, doc: Document, mentions: Sequence[Mention]) -> bool
 _PROFILE_COLUMNS = ("id", "doc_id", "event_id", "event_type", "sub_event_type", "date_start", "date_end",
                     "date_precision", "country", "place_id", "place_country", "admin1", "admin2", "latitude",
                     "longitude", "geo_precision", "actor1", "actor2", "evidence")
-_PROFILE_SELECT = "SELECT " + ", ".join(f"m.{c}" for c in _PROFILE_COLUMNS) + " FROM mentions m "
 _FINE_PRECISIONS = tuple(p.value for p in FINE_PRECISIONS)
 
 
@@ -487,30 +493,33 @@ def _candidate_events(cursor: Any, p: Profile) -> set[str]:
     ids: set[str] = set()
     if found.fine is not None:
         # as Merger indexes them: a district's events and those of reports naming only its province or
-        # only the country; a province's (all its districts); or, for a report naming none, the country's
+        # only the country; a province's (all its districts); or, for a report naming none, the country's.
+        # One indexed query per place key (ix_mentions_fine), always of the report's event type.
         if p.admin1 is not None and p.admin2 is not None:
-            place = ("AND ((admin1 = ? AND admin2 = ?) OR (admin2 IS NULL AND (admin1 IS NULL OR admin1 = ?))) "
-                     "AND event_type = ?")
-            place_args: tuple = (p.admin1, p.admin2, p.admin1, p.event_type)
+            places = [("admin1 = ? AND admin2 = ?", (p.admin1, p.admin2)),
+                      ("admin1 = ? AND admin2 IS NULL", (p.admin1,)), ("admin1 IS NULL", ())]
         elif p.admin1 is not None:
-            place, place_args = "AND (admin1 IS NULL OR admin1 = ?) AND event_type = ?", (p.admin1, p.event_type)
+            places = [("admin1 = ?", (p.admin1,)), ("admin1 IS NULL", ())]
         else:
-            place, place_args = "AND event_type = ?", (p.event_type,)
-        rows = cursor.execute(
-            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND date_start BETWEEN ? AND ? "
-            f"AND date_precision IN ({', '.join('?' * len(_FINE_PRECISIONS))}) {place}",
-            (p.country, found.fine[0].isoformat(), found.fine[1].isoformat(), *_FINE_PRECISIONS,
-             *place_args)).fetchall()
-        ids.update(r[0] for r in rows)
+            places = [("1", ())]
+        fine_marks = ", ".join("?" * len(_FINE_PRECISIONS))
+        for place, place_args in places:
+            rows = cursor.execute(
+                f"SELECT DISTINCT event_id FROM mentions WHERE country = ? AND event_type = ? AND {place} "
+                f"AND date_start BETWEEN ? AND ? AND date_precision IN ({fine_marks})",
+                (p.country, p.event_type, *place_args, found.fine[0].isoformat(), found.fine[1].isoformat(),
+                 *_FINE_PRECISIONS)).fetchall()
+            ids.update(r[0] for r in rows)
     if found.district is not None:
         country, admin1, admin2, start, end = found.district
         # a fine report's fine candidates came through the fine block: here only the district's coarse ones
-        coarse = (f"AND date_precision NOT IN ({', '.join('?' * len(_FINE_PRECISIONS))})" if p.fine else "")
+        # (the literal matches the partial index ix_mentions_coarse, so SQLite can use it)
+        coarse = "AND date_precision NOT IN ('day', 'week')" if p.fine else ""
         rows = cursor.execute(
-            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND admin1 = ? AND admin2 = ? "
-            f"AND date_start BETWEEN ? AND ? AND date_end >= ? AND event_type = ? {coarse}",
-            (country, admin1, admin2, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
-             end.isoformat(), start.isoformat(), p.event_type, *(_FINE_PRECISIONS if p.fine else ()))).fetchall()
+            "SELECT DISTINCT event_id FROM mentions WHERE country = ? AND event_type = ? AND admin1 = ? "
+            f"AND admin2 = ? AND date_start BETWEEN ? AND ? AND date_end >= ? {coarse}",
+            (country, p.event_type, admin1, admin2, (start - timedelta(days=COARSE_REACH_DAYS)).isoformat(),
+             end.isoformat(), start.isoformat())).fetchall()
         ids.update(r[0] for r in rows)
     if found.province is not None:
         country, admin1, start, end = found.province
@@ -529,7 +538,11 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str]) -> dict[str, list
     for i in range(0, len(event_ids), _IN_CHUNK):
         chunk = list(event_ids[i:i + _IN_CHUNK])
         marks = ", ".join("?" * len(chunk))
-        rows = cursor.execute(_PROFILE_SELECT + f"WHERE m.event_id IN ({marks}) ORDER BY m.rowid", chunk).fetchall()
+        # only the members merging scores (the first MAX_MEMBERS_SCORED of each event): big events stay cheap
+        rows = cursor.execute(
+            f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM (SELECT {', '.join(_PROFILE_COLUMNS)}, ROW_NUMBER() OVER "
+            f"(PARTITION BY event_id ORDER BY rowid) AS n, rowid AS r FROM mentions WHERE event_id IN ({marks})) "
+            "WHERE n <= ? ORDER BY r", (*chunk, MAX_MEMBERS_SCORED)).fetchall()
         ids = [r[0] for r in rows]
         killed: dict[str, list[Claim]] = defaultdict(list)
         for j in range(0, len(ids), _IN_CHUNK):
