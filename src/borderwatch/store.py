@@ -509,11 +509,12 @@ def _candidate_events(cursor: Any, p: Profile) -> set[str]:
             places = [("1", ())]
         fine_marks = ", ".join("?" * len(_FINE_PRECISIONS))
         for place, place_args in places:
+            # the index scans a week back for week-long ranges; date_end keeps only those that reach p
             rows = cursor.execute(
                 f"SELECT DISTINCT event_id FROM mentions WHERE country = ? AND event_type = ? AND {place} "
-                f"AND date_start BETWEEN ? AND ? AND date_precision IN ({fine_marks})",
+                f"AND date_start BETWEEN ? AND ? AND date_end >= ? AND date_precision IN ({fine_marks})",
                 (p.country, p.event_type, *place_args, found.fine[0].isoformat(), found.fine[1].isoformat(),
-                 *_FINE_PRECISIONS)).fetchall()
+                 (p.start - timedelta(days=DAY_LAG)).isoformat(), *_FINE_PRECISIONS)).fetchall()
             ids.update(r[0] for r in rows)
     if found.district is not None:
         country, admin1, admin2, start, end = found.district
