@@ -118,6 +118,9 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
             if event is None:
                 raise BorderwatchError(f"no event {event_id!r} in {db}; `borderwatch events` lists them")
             texts = {doc: store.document_text(doc) for doc in event.documents}
+            _, incoming = store.links(event_id)
+            siblings = sorted({other for other, link in incoming if link.kind.value == "part_of"})
+            answers = sorted({other for other, link in incoming if link.kind.value == "responds_to"})
     except BorderwatchError as e:
         raise _fail(e) from e
     console.print(f"[bold]{event.id}[/]  {event.event_type} / {event.sub_event_type}")
@@ -130,12 +133,16 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
                   f"   cross-border {'yes' if event.cross_border else 'no'}"
                   f"   border district {'yes' if event.border_area else 'no'}"
                   + (f"   striking side's stance: {event.stance}" if event.stance else ""))
+    if siblings:
+        console.print(f"part of a wave with {', '.join(siblings)}")
     for link in event.links:
+        if link.kind.value != "responds_to":
+            continue
         target = link.target or f"unresolved: “{link.description}”"
-        if link.kind.value == "part_of":
-            target = f"wave {link.wave}"
         gap = f", {link.days_before} day(s) before" if link.days_before is not None else ""
-        console.print(f"{link.kind.value} {target}{gap}")
+        console.print(f"responds to {target}{gap}")
+    if answers:
+        console.print(f"answered by {', '.join(answers)}")
     for m in event.mentions:
         console.rule(f"mention {m.id} ({m.doc_id})")
         why = event.merge_scores.get(m.id, {})
