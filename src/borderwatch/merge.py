@@ -4,15 +4,18 @@ Many documents report one strike; each report is a `Mention`. A new mention join
 describes, or starts a new one; nothing already decided is re-clustered, so a document ingested tomorrow
 costs a few candidate lookups, not a pass over the world.
 
-1. **Blocking** (`blocks`): only mentions of the same country whose dates can meet are compared: day- or
-   week-precise ones within `DAY_LAG` days of each other, and, at any precision, ones in the same district
-   whose date ranges overlap (so "the Nov. 2011 attack in Mohmand" can meet a day-precise report of it).
+1. **Blocking** (`blocks`): only mentions of the same country and ACLED event type whose dates can meet
+   are compared: day- or week-precise ones within `DAY_LAG` days of each other in the same district
+   (or where one side named only the province or the country); at any precision, ones in the same
+   district whose date ranges overlap (so "the Nov. 2011 attack in Mohmand" can meet a day-precise
+   report of it); and a month-precise report naming only a province, with that province's events.
 2. **Pair score** (`score_pair`): parts for date, place, type, actors, numbers and wording, weighted by
    `WEIGHTS`; a *veto* (different districts far apart, dates days apart, different countries) makes a
    pair impossible whatever the rest says.
 3. **Clustering** (`choose_event`): a mention joins the candidate event with the best *mean* score over
-   its members, when that mean reaches `MERGE_THRESHOLD`, no member vetoes it, and the event has no
-   mention from the same document yet (a document tells each event once). Average linkage with vetoes
+   its first members, when that mean reaches `MERGE_THRESHOLD` (higher for a report naming no province),
+   no member vetoes it, and the event has no mention from the same document yet (a document tells each
+   event once). Average linkage with vetoes
    is what stops chaining: a Khost strike never joins a Paktika strike of the same night through a
    vague third report, because the Khost member vetoes it.
 4. **Derived fields** (`derive_event`): the stated rules for date, place, type, actors, fatalities (low /
