@@ -665,7 +665,8 @@ def _write_links(cursor: Any, mentions: Sequence[Mention], event_of: Mapping[str
 REFERENCE_REACH_DAYS = 30
 
 
-def _resolve_reference(cursor: Any, m: Mention | _DatedMention, description: str, days_before: int | None) -> str | None:
+def _resolve_reference(cursor: Any, m: Mention | _DatedMention, description: str,
+                       days_before: int | None) -> str | None:
     """The stored event a reference points to: before the responding event, in the window its stated
     gap allows, and named by the reference (its place or its actors); None unless exactly one fits best."""
     if m.date is None or not description:
