@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from borderwatch.extract.actors import ActorMatch, MatchKind, Role
@@ -187,7 +187,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
         p = _paragraph_of(sentence.start, starts)
         if i - anchor_at > ANCHOR_YEAR_SENTENCES:
             anchor_year = None
-        dates = find_dates(sentence.text, document.published, anchor_year)
+        dates = _anchor_offsets(find_dates(sentence.text, document.published, anchor_year))
         for d in dates:
             if d.explicit_year and _event_date(sentence.text, d) and not _in_background_clause(sentence.text, d):
                 anchor_year, anchor_at = d.explicit_year, i
@@ -216,6 +216,21 @@ def _read_stances(f: _SentenceFacts, document: Document, theatre: Theatre) -> No
     f.responsibility = find_responsibility(text, f.actors)
 
 
+def _anchor_offsets(dates: list[DateMatch]) -> list[DateMatch]:
+    """'The group on Monday claimed the bombing that tore through a rally a day earlier': an offset with
+    no date of its own counts from the date named before it in the sentence."""
+    out: list[DateMatch] = []
+    for d in dates:
+        if d.range is None and d.offset_days is not None:
+            anchor = next((a for a in reversed(out) if a.range is not None), None)
+            if anchor is not None and anchor.range.precision is Precision.DAY:
+                d = replace(d, range=anchor.range.shifted(d.offset_days))
+        out.append(d)
+    return out
+
+
+# "Officials on Monday said ...", "the group on Sunday claimed": the day it was told, not the day of the act
+_STATEMENT_AFTER = re.compile(r"\s*(?:said|says|told|claimed|announced|confirmed|stated|denied|reported)\b", re.I)
 # "said on Sunday", "gave different figures on Sunday", "told reporters in Kabul": when and where it was said
 _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told|stated|announced|confirmed|added|reported|statement|conference|briefing|figures|"
@@ -709,7 +724,8 @@ class _DocumentCoder:
     def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
         text = f.sentence.text
         usable = [d for d in f.dates if d.range is not None and _event_date(text, d)]
-        told = [d for d in usable if _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start])]
+        told = [d for d in usable if _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start])
+                or _STATEMENT_AFTER.match(text, d.end)]
         if len(told) < len(usable):
             usable = [d for d in usable if d not in told]  # a date of the act beats the date it was told
         if not usable:
