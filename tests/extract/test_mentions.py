@@ -263,3 +263,16 @@ def test_a_striking_states_silence_is_an_unconfirmed_stance_by_its_forces():
     strike = bw.extract(Document(id="t", text=RESPONSE_REPORT, published=date(2024, 3, 18)))[0]
     assert [(c.kind, c.claimant) for c in strike.stances] == [(ClaimKind.UNCONFIRMED, "PAK-MIL")]
     assert strike.origin_country == "PK" and strike.country == "AF"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    # the claim was made on Monday; the bombing was "a day earlier"
+    ("The Islamic State group on Monday claimed responsibility for a suicide bombing that tore through a "
+     "political rally in Khar, Bajaur a day earlier.", date(2023, 7, 30)),
+    # "officials on Monday said": the day it was told, not the day of the ambush
+    ("Police officials on Monday said militants ambushed a patrol in Bannu on Saturday, killing four "
+     "policemen.", date(2023, 7, 29)),
+])
+def test_the_day_something_was_told_does_not_date_the_act(text, day):
+    mentions = extract(text, date(2023, 7, 31))
+    assert [m.date.start for m in mentions] == [day]
