@@ -59,6 +59,8 @@ NUMBER_CLASH = -0.5
 WORD_SCALE = 3.0
 # A report that names no province must score this much more to join an event (see threshold_for).
 VAGUE_MARGIN = 0.15
+# The place part when both name one province and only one names a district: they agree, less surely.
+PROVINCE_ONLY_PLACE = 0.6
 # Reports of one event differ by a day at most ("late on Sunday" / "on Monday", time zones, filing lag).
 DAY_LAG = 1
 _LAG = timedelta(days=DAY_LAG)
@@ -243,7 +245,7 @@ def _place_part(a: Profile, b: Profile) -> tuple[float, str | None]:
         if a.admin2 == b.admin2:
             return 0.8, None
         return (0.3, None) if _near(a, b) else (0.0, f"districts differ ({a.admin2} / {b.admin2})")
-    return 0.4, None  # same province, one side without a district
+    return PROVINCE_ONLY_PLACE, None  # same province, one side without a district
 
 
 def _type_part(a: Profile, b: Profile) -> float:
@@ -379,7 +381,8 @@ def wave_id_for(doc_id: str, wave: int) -> str:
 class Blocks:
     """Where a mention's candidates come from (`blocks`): `fine` is a start-date window in its country
     for day/week-precise dates; `district` a date window in its district at any precision; `province` a
-    date window in its province, for a month- or season-precise report that names no district."""
+    date window in its province, for a month- or season-precise report (which meets there the reports
+    that named only the province)."""
 
     fine: tuple[date, date] | None
     district: tuple[str, str, str, date, date] | None
@@ -392,7 +395,8 @@ def blocks(p: Profile) -> Blocks:
     district = province = None
     if p.admin1 is not None and p.admin2 is not None:
         district = (p.country, p.admin1, p.admin2, p.start - lag, p.end + lag)
-    elif p.admin1 is not None and not p.fine and p.precision in PROVINCE_BLOCK_PRECISIONS:
+    if p.admin1 is not None and not p.fine and p.precision in PROVINCE_BLOCK_PRECISIONS:
+        # a district's month-precise report meets here the reports that named only its province
         province = (p.country, p.admin1, p.start - lag, p.end + lag)
     return Blocks(fine, district, province)
 
