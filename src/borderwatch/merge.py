@@ -231,7 +231,12 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _near(a: Profile, b: Profile) -> bool:
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return False
+    if abs(a.lat - b.lat) > _NEAR_DEGREES or abs(a.lon - b.lon) > 2 * _NEAR_DEGREES:
+        return False  # far apart on either axis (a degree of latitude is 111 km; of longitude here, >80)
     return distance_km(a.lat, a.lon, b.lat, b.lon) <= NEAR_KM
+
+
+_NEAR_DEGREES = NEAR_KM / 100
 
 
 def _place_part(a: Profile, b: Profile) -> tuple[float, str | None]:
@@ -286,7 +291,8 @@ def _word_part(a: Profile, b: Profile) -> float:
     counts fully: reports of one event share names, weapons and targets, not whole vocabularies."""
     if not a.words or not b.words:
         return 0.0
-    return min(1.0, WORD_SCALE * len(a.words & b.words) / len(a.words | b.words))
+    shared = len(a.words & b.words)
+    return min(1.0, WORD_SCALE * shared / (len(a.words) + len(b.words) - shared))
 
 
 # ---------------------------------------------------------------------------------------- clustering
