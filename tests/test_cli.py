@@ -302,3 +302,31 @@ def test_chain_and_cross_border_filter(merged_db):
     listed = one_line(run("events", "--cross-border", "--db", str(merged_db)).output)
     assert event.id in listed and "(PK→AF)" in listed
     assert run("chain", "ev-nothing", "--db", str(merged_db)).exit_code == 2
+
+
+RESPONSE_ARTICLE = """Title: Pakistani jets strike Khost and Paktika after Mir Ali attack
+Published: 2024-03-18
+Outlet: Frontier Herald
+
+ISLAMABAD: Pakistani jets struck suspected TTP hideouts in the Spera district of Khost province and the \
+Barmal district of Paktika province early on Monday, security officials said.
+
+The strikes came two days after seven soldiers were killed in a suicide attack on a post in Mir Ali, \
+North Waziristan.
+"""
+
+
+def test_show_names_the_wave_and_the_response_chain(tmp_path, store_path):
+    folder = tmp_path / "response"
+    write_articles(folder, {"response.txt": RESPONSE_ARTICLE})
+    assert run("ingest", str(folder), "--db", str(store_path)).exit_code == 0
+    with open_store(store_path) as store:
+        by_place = {e.place.name: e.id for e in store.events() if e.place}
+    spera, barmal, mir_ali = by_place["Spera"], by_place["Barmal"], by_place["Mir Ali"]
+    shown = one_line(run("show", spera, "--db", str(store_path)).output)
+    assert f"part of a wave with {barmal}" in shown
+    assert f"responds to {mir_ali}, 2 day(s) before" in shown
+    answered = one_line(run("show", mir_ali, "--db", str(store_path)).output)
+    assert "answered by" in answered and spera in answered and barmal in answered
+    chain = one_line(run("chain", mir_ali, "--db", str(store_path)).output)
+    assert "answer +1" in chain and "this event" in chain
