@@ -175,49 +175,64 @@ class PairScore:
 
 def score_pair(a: Profile, b: Profile) -> PairScore:
     """The evidence that `a` and `b` report one event (see the module doc for the parts)."""
-    if a.country != b.country:
-        return PairScore((), 0.0, f"countries differ ({a.country} / {b.country})")
-    date_part, date_veto = _date_part(a, b)
-    place_part, place_veto = _place_part(a, b)
-    type_part, actor_part = _type_part(a, b), _actor_part(a, b)
-    number_part, word_part = _number_part(a, b), _word_part(a, b)
-    total = (_W_DATE * date_part + _W_PLACE * place_part + _W_TYPE * type_part + _W_ACTORS * actor_part
-             + _W_NUMBERS * number_part + _W_WORDS * word_part)
-    parts = (("date", date_part), ("place", place_part), ("type", type_part), ("actors", actor_part),
-             ("numbers", number_part), ("words", word_part))
-    return PairScore(parts, total, date_veto or place_veto)
-
-
-# The weights as names: score_pair runs for every candidate of every new mention.
-_W_DATE, _W_PLACE, _W_TYPE, _W_ACTORS, _W_NUMBERS, _W_WORDS = (
-    WEIGHTS[k] for k in ("date", "place", "type", "actors", "numbers", "words"))
+    values = _parts(a, b)
+    return PairScore(tuple(zip(_PART_NAMES, values, strict=True)), _weighted(values), veto(a, b))
 
 
 def pair_total(a: Profile, b: Profile) -> float:
-    """`score_pair(a, b).total` for a pair known to pass the vetoes, without building the record: it runs
-    for every candidate of every new mention."""
-    return (_W_DATE * _date_part(a, b)[0] + _W_PLACE * _place_part(a, b)[0] + _W_TYPE * _type_part(a, b)
-            + _W_ACTORS * _actor_part(a, b) + _W_NUMBERS * _number_part(a, b) + _W_WORDS * _word_part(a, b))
+    """`score_pair(a, b).total` without building the record: it runs for every candidate of every new
+    mention."""
+    return _weighted(_parts(a, b))
 
 
-def _date_part(a: Profile, b: Profile) -> tuple[float, str | None]:
+_PART_NAMES = ("date", "place", "type", "actors", "numbers", "words")
+_WEIGHT_VALUES = tuple(WEIGHTS[name] for name in _PART_NAMES)
+
+
+def _parts(a: Profile, b: Profile) -> tuple[float, ...]:
+    return (_date_part(a, b), _place_part(a, b), _type_part(a, b), _actor_part(a, b), _number_part(a, b),
+            _word_part(a, b))
+
+
+def _weighted(values: tuple[float, ...]) -> float:
+    date, place, kind, actors, numbers, words = values
+    w = _WEIGHT_VALUES
+    return w[0] * date + w[1] * place + w[2] * kind + w[3] * actors + w[4] * numbers + w[5] * words
+
+
+def veto(a: Profile, b: Profile) -> str | None:
+    """Why `a` and `b` cannot be one event whatever else they share, or None: different countries, dates
+    more than a day apart or ranges that do not meet, different provinces or districts more than NEAR_KM
+    apart. The one place these rules live; the reason is written only when there is one."""
+    if a.country != b.country:
+        return f"countries differ ({a.country} / {b.country})"
     if a.precision is Precision.DAY and b.precision is Precision.DAY:
-        gap = abs((a.start - b.start).days)
-        if gap == 0:
-            return 1.0, None
-        if gap <= DAY_LAG:
-            return 0.5, None
-        return 0.0, f"dates {gap} days apart"
-    lag = timedelta(days=DAY_LAG)
-    if a.start - lag <= b.end and b.start - lag <= a.end:
+        gap = abs(a.start.toordinal() - b.start.toordinal())
+        if gap > DAY_LAG:
+            return f"dates {gap} days apart"
+    elif not (a.start - _LAG <= b.end and b.start - _LAG <= a.end):
+        return "date ranges do not overlap"
+    if (a.place_id is not None and a.place_id == b.place_id) or a.admin1 is None or b.admin1 is None:
+        return None
+    if a.admin1 != b.admin1:
+        return None if _near(a, b) else f"provinces differ ({a.admin1} / {b.admin1})"
+    if a.admin2 is not None and b.admin2 is not None and a.admin2 != b.admin2:
+        return None if _near(a, b) else f"districts differ ({a.admin2} / {b.admin2})"
+    return None
+
+
+def _date_part(a: Profile, b: Profile) -> float:
+    if a.precision is Precision.DAY and b.precision is Precision.DAY:
+        gap = abs(a.start.toordinal() - b.start.toordinal())
+        return 1.0 if gap == 0 else 0.5 if gap <= DAY_LAG else 0.0
+    if a.start - _LAG <= b.end and b.start - _LAG <= a.end:
         # overlapping ranges: the narrower they both are, the more the overlap says; a day inside the
         # other report's month says more than two months that overlap
         width = max((a.end - a.start).days, (b.end - b.start).days) + 1
         if width <= FINE_SPAN_DAYS:
-            return 0.7, None
-        one_day = a.precision is Precision.DAY or b.precision is Precision.DAY
-        return (0.5 if one_day else 0.4), None
-    return 0.0, "date ranges do not overlap"
+            return 0.7
+        return 0.5 if Precision.DAY in (a.precision, b.precision) else 0.4
+    return 0.0
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -239,18 +254,16 @@ def _near(a: Profile, b: Profile) -> bool:
 _NEAR_DEGREES = NEAR_KM / 100
 
 
-def _place_part(a: Profile, b: Profile) -> tuple[float, str | None]:
+def _place_part(a: Profile, b: Profile) -> float:
     if a.place_id is not None and a.place_id == b.place_id:
-        return 1.0, None
+        return 1.0
     if a.admin1 is None or b.admin1 is None:
-        return 0.2, None  # one side names only the country: no objection, little support
-    if a.admin1 != b.admin1:
-        return (0.3, None) if _near(a, b) else (0.0, f"provinces differ ({a.admin1} / {b.admin1})")
+        return 0.2  # one side names only the country: no objection, little support
+    if a.admin1 != b.admin1 or (a.admin2 is not None and b.admin2 is not None and a.admin2 != b.admin2):
+        return 0.3 if _near(a, b) else 0.0  # different units, but close: a village and the town by it
     if a.admin2 is not None and b.admin2 is not None:
-        if a.admin2 == b.admin2:
-            return 0.8, None
-        return (0.3, None) if _near(a, b) else (0.0, f"districts differ ({a.admin2} / {b.admin2})")
-    return PROVINCE_ONLY_PLACE, None  # same province, one side without a district
+        return 0.8
+    return PROVINCE_ONLY_PLACE  # same province, one side without a district
 
 
 def _type_part(a: Profile, b: Profile) -> float:
@@ -307,24 +320,6 @@ class Decision:
     why: dict = field(default_factory=dict)
 
 
-def vetoed(a: Profile, b: Profile) -> bool:
-    """The vetoes of `score_pair` alone, cheaply: most candidates fail here, before any scoring."""
-    if a.country != b.country:
-        return True
-    if a.precision is Precision.DAY and b.precision is Precision.DAY:
-        if abs(a.start.toordinal() - b.start.toordinal()) > DAY_LAG:
-            return True
-    elif not (a.start - _LAG <= b.end and b.start - _LAG <= a.end):
-        return True
-    if a.place_id is not None and a.place_id == b.place_id:
-        return False
-    if a.admin1 is None or b.admin1 is None:
-        return False
-    if a.admin1 != b.admin1 or (a.admin2 is not None and b.admin2 is not None and a.admin2 != b.admin2):
-        return not _near(a, b)
-    return False
-
-
 def threshold_for(p: Profile, members: Sequence[Profile]) -> float:
     """MERGE_THRESHOLD, raised by VAGUE_MARGIN when a side names no province: such a report has no
     place to object with, so the same day, type and actors are not enough; its toll or words must
@@ -356,7 +351,7 @@ def _excluded(p: Profile, doc: str, members: Sequence[Profile], scored: Sequence
         if m.doc_id == doc:
             return True
     for m in scored:
-        if vetoed(p, m):
+        if veto(p, m) is not None:
             return True
     return not scored
 
