@@ -209,11 +209,19 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
 def _read_stances(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
     """A sentence with no act and no toll in it that takes a stance ("Pakistan did not confirm the
     strikes", "The TTP claimed responsibility"): only who is named, the stances and responsibility."""
+    f.actors = _sentence_actors(f, document, theatre)
+    f.stances = find_stances(f.sentence.text, f.actors)
+    f.responsibility = find_responsibility(f.sentence.text, f.actors)
+
+
+def _sentence_actors(f: _SentenceFacts, document: Document, theatre: Theatre) -> list[ActorMatch]:
+    """The actors a sentence names, read in the era of its first date, none inside a dateline."""
     text = f.sentence.text
     when = next((d.range.start for d in f.dates if d.range), None) or document.published
-    f.actors = _resolve_group_references(text, theatre.actors.find_actors(text, when), theatre)
-    f.stances = find_stances(text, f.actors)
-    f.responsibility = find_responsibility(text, f.actors)
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    return _resolve_group_references(text, [a for a in theatre.actors.find_actors(text, when) if a.start >= skip],
+                                     theatre)
 
 
 def _anchor_offsets(dates: list[DateMatch]) -> list[DateMatch]:
@@ -311,11 +319,9 @@ _DATELINE = re.compile(
 
 def _read_details(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
     text = f.sentence.text
-    when = next((d.range.start for d in f.dates if d.range), None) or document.published
     dateline = _DATELINE.match(text)
     skip = dateline.end() if dateline else 0
-    f.actors = _resolve_group_references(text, [a for a in theatre.actors.find_actors(text, when)
-                                                if a.start >= skip], theatre)
+    f.actors = _sentence_actors(f, document, theatre)
     # "US attack helicopters" is an actor, not an attack; "Pakistani airstrikes" is both
     f.triggers = [t for t in f.triggers
                   if not any(a.start <= t.start and t.end <= a.end and t.end != a.end for a in f.actors)]
