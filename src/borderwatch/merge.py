@@ -139,18 +139,24 @@ def killed_ranges(claims: Iterable[Claim]) -> tuple[tuple[int, int], ...]:
 
 def profile_of(m: Mention) -> Profile | None:
     """The mention's merge profile; None when it has no date or no country, which nothing can block on."""
-    if m.date is None or m.country is None:
+    return profile_from(m.id, m.doc_id, m.event_type, m.sub_event_type, m.date, m.place, m.country, m.actor1,
+                        m.actor2, m.claims, " ".join(s.text for s in m.evidence))
+
+
+def profile_from(mention_id: str, doc_id: str, event_type: str, sub_event_type: str, dates: DateRange | None,
+                 place: Place | None, country: str | None, actor1: str | None, actor2: str | None,
+                 claims: Iterable[Claim], evidence: str) -> Profile | None:
+    """A merge profile from a mention's fields (the store rebuilds them from rows). A place in another
+    country than the mention's ("from the Afghan side") says nothing of where it happened."""
+    if dates is None or country is None:
         return None
-    p = m.place
-    same_country = p is not None and p.country == m.country
+    p = place if place is not None and place.country == country else None
     return Profile(
-        id=m.id, doc_id=m.doc_id, event_type=m.event_type, sub_event_type=m.sub_event_type,
-        start=m.date.start, end=m.date.end, precision=m.date.precision, country=m.country,
-        admin1=p.admin1 if same_country else None, admin2=p.admin2 if same_country else None,
-        place_id=p.id if same_country else None, place_precision=p.precision if same_country else None,
-        lat=p.lat if same_country else None, lon=p.lon if same_country else None,
-        actor1=m.actor1, actor2=m.actor2, killed=killed_ranges(m.claims),
-        words=content_words(" ".join(s.text for s in m.evidence)),
+        id=mention_id, doc_id=doc_id, event_type=event_type, sub_event_type=sub_event_type,
+        start=dates.start, end=dates.end, precision=dates.precision, country=country,
+        admin1=p.admin1 if p else None, admin2=p.admin2 if p else None, place_id=p.id if p else None,
+        place_precision=p.precision if p else None, lat=p.lat if p else None, lon=p.lon if p else None,
+        actor1=actor1, actor2=actor2, killed=killed_ranges(claims), words=content_words(evidence),
     )
 
 

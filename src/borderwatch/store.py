@@ -53,7 +53,7 @@ from borderwatch.merge import (
     content_words,
     derive_event,
     event_id_for,
-    killed_ranges,
+    profile_from,
     profile_of,
     wave_id_for,
 )
@@ -488,7 +488,7 @@ def _write_rows(cursor: Any, doc: Document, mentions: Sequence[Mention]) -> bool
 
 _PROFILE_COLUMNS = ("id", "doc_id", "event_id", "event_type", "sub_event_type", "date_start", "date_end",
                     "date_precision", "country", "place_id", "place_country", "admin1", "admin2", "latitude",
-                    "longitude", "geo_precision", "actor1", "actor2", "evidence")
+                    "longitude", "geo_precision", "actor1", "actor2", "evidence", "location", "border")
 _FINE_PRECISIONS = tuple(p.value for p in FINE_PRECISIONS)
 
 
@@ -566,20 +566,9 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str]) -> dict[str, list
 
 
 def _profile_from_row(row: Mapping[str, Any], killed: Iterable[Claim]) -> Profile | None:
-    if row["date_start"] is None or row["country"] is None:
-        return None
-    same_country = row["place_id"] is not None and row["place_country"] == row["country"]
-    return Profile(
-        id=row["id"], doc_id=row["doc_id"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
-        start=date.fromisoformat(row["date_start"]), end=date.fromisoformat(row["date_end"]),
-        precision=Precision(row["date_precision"]), country=row["country"],
-        admin1=row["admin1"] if same_country else None, admin2=row["admin2"] if same_country else None,
-        place_id=row["place_id"] if same_country else None,
-        place_precision=row["geo_precision"] if same_country else None,
-        lat=row["latitude"] if same_country else None, lon=row["longitude"] if same_country else None,
-        actor1=row["actor1"], actor2=row["actor2"], killed=killed_ranges(killed),
-        words=content_words(row["evidence"] or ""),
-    )
+    return profile_from(row["id"], row["doc_id"], row["event_type"], row["sub_event_type"], _date_from_row(row),
+                        _place_from_row(row), row["country"], row["actor1"], row["actor2"], killed,
+                        row["evidence"] or "")
 
 
 def _merge_and_write(cursor: Any, mentions: Sequence[Mention]) -> None:
