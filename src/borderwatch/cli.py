@@ -56,6 +56,30 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl
                   f"{counts.get('events', 0)} events")
 
 
+@app.command("import")
+def import_(dataset: Annotated[str, typer.Argument(help="ucdp (UCDP GED CSV) or acled (ACLED export CSV).")],
+            file: Annotated[Path, typer.Argument(help="The dataset's CSV file.")],
+            db: DbOption = DEFAULT_DB,
+            show_rejected: Annotated[int, typer.Option("--show-rejected", help="List this many rejected rows.")]
+            = 5) -> None:
+    """Import UCDP GED or ACLED events beside the news-coded ones, mapped to our actors, types and places
+    and marked with their source (never merged with news events; a re-import adds nothing)."""
+    from borderwatch.pipeline import import_dataset
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store, Progress(
+                TextColumn(f"importing {dataset}"), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("import", total=None)
+            summary = import_dataset(dataset.lower(), file, store, on_row=lambda: bar.advance(task))
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    for problem in summary.rejected[:show_rejected]:
+        err.print(f"rejected line {problem.line}: {problem.reason}")
+    console.print(summary.line())
+
+
 @app.command()
 def events(db: DbOption = DEFAULT_DB,
            country: Annotated[str | None, typer.Option(help="ISO2 country code, e.g. AF.")] = None,
@@ -67,6 +91,7 @@ def events(db: DbOption = DEFAULT_DB,
            = False,
            contested: Annotated[bool, typer.Option("--contested", help="Only events with disputed tolls.")]
            = False,
+           source: Annotated[str | None, typer.Option(help="news, ucdp or acled (default: all).")] = None,
            limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None) -> None:
     """The event table, newest first."""
     from borderwatch.store import open_store
@@ -75,7 +100,7 @@ def events(db: DbOption = DEFAULT_DB,
         with open_store(db) as store:
             rows = store.events(country=country, actor=actor, since=_parse_day(since), until=_parse_day(until),
                                 event_type=type, cross_border=True if cross_border else None,
-                                contested=True if contested else None, limit=limit)
+                                contested=True if contested else None, source=_source(source), limit=limit)
     except BorderwatchError as e:
         raise _fail(e) from e
     console.print(event_table(rows))
@@ -84,7 +109,7 @@ def events(db: DbOption = DEFAULT_DB,
 def event_table(rows) -> Table:
     table = Table(title=f"{len(rows)} events, newest first", show_lines=False)
     for name, wrap in (("event", False), ("date", False), ("sub-event type", True), ("where", True),
-                       ("actor1", False), ("actor2", False), ("deaths", False), ("docs", False)):
+                       ("actor1", False), ("actor2", False), ("deaths", False), ("source", False)):
         table.add_column(name, overflow="fold", no_wrap=not wrap)
     for e in rows:
         deaths = _deaths(e)
@@ -93,7 +118,8 @@ def event_table(rows) -> Table:
                                       e.country) if x)
         when = f"{e.date.iso()} ({e.date.precision.value})" if e.date else ""
         actor1 = (e.actor1 or "") + (f" ({e.origin_country}→{e.impact_country})" if e.cross_border else "")
-        table.add_row(e.id, when, e.sub_event_type, where, actor1, e.actor2 or "", deaths, str(len(e.documents)))
+        source = f"{len(e.documents)} docs" if e.source == "news" else e.source.value.upper()
+        table.add_row(e.id, when, e.sub_event_type, where, actor1, e.actor2 or "", deaths, source)
     return table
 
 
@@ -262,6 +288,206 @@ def merge(first: Annotated[str, typer.Argument(help="A mention id, doc:ordinal."
         console.print(f"  {'total':<8} {score.total:6.3f}")
 
 
+STATS_VIEWS = ("tally", "change", "escalation", "retaliation", "lulls", "granger")
+
+
+@app.command()
+def stats(view: Annotated[str, typer.Argument(help="tally, change (year on year), escalation (monthly index), "
+                                              "retaliation (response times per dyad), lulls, granger (VAR).")]
+          = "tally",
+          db: DbOption = DEFAULT_DB,
+          by: Annotated[str, typer.Option(help="Comma-separated: country, admin1, actor, actor1, actor2, dyad, "
+                                          "pair, event_type, sub_event_type, source.")] = "",
+          period: Annotated[str | None, typer.Option(help="day, week, month, quarter or year.")] = None,
+          source: Annotated[str | None, typer.Option(help="news, ucdp or acled (default: all).")] = None,
+          country: Annotated[str | None, typer.Option(help="Only events in this country (ISO2).")] = None,
+          since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
+          until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+          dyads: Annotated[str, typer.Option("--dyads", help="Retaliation and lulls: actor or country sides.")]
+          = "actor",
+          threshold: Annotated[int, typer.Option(help="Lulls: quiet days that make a lull.")] = 30,
+          frequency: Annotated[str, typer.Option(help="Granger: day or week counts.")] = "week",
+          as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False) -> None:
+    """Indicators from the stored events: counts and fatalities (low/best/high) by period and group,
+    year-on-year change, the escalation index, retaliation response times, lulls, Granger tests."""
+    from borderwatch.analyse import statistics
+    from borderwatch.store import open_store
+
+    if view not in STATS_VIEWS:
+        raise typer.BadParameter(f"unknown view {view!r}: choose one of {', '.join(STATS_VIEWS)}")
+    try:
+        with open_store(db) as store:
+            points = statistics.select_points(store, sources=[_source(source)] if source else None,
+                                              country=country, since=_parse_day(since), until=_parse_day(until))
+        result = statistics.compute(view, points, by=[b.strip() for b in by.split(",") if b.strip()],
+                                    period=period, dyads=dyads, threshold=threshold, frequency=frequency)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    if as_json:
+        console.print_json(json.dumps(result.as_dict()))
+        return
+    table = Table(title=result.title)
+    for name in result.columns:
+        table.add_column(name, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(statistics.cell(v) for v in row))
+    console.print(table)
+    for note in result.notes:
+        console.print(f"[dim]- {note}[/]")
+
+
+def _model_inputs(db: str, source: str | None, since: str | None, until: str | None, series: Path | None):
+    from borderwatch.analyse import statistics
+    from borderwatch.analyse.series import read_series_file
+    from borderwatch.store import open_store
+
+    with open_store(db) as store:
+        points = statistics.select_points(store, sources=[_source(source)] if source else None,
+                                          since=_parse_day(since), until=_parse_day(until))
+    return points, (read_series_file(series).series if series else None)
+
+
+SeriesOption = Annotated[Path | None, typer.Option(help="A YAML file of your own named series (series.yaml "
+                                                   "shape); default: the theatre's.")]
+
+
+@app.command()
+def model(db: DbOption = DEFAULT_DB,
+          source: Annotated[str | None, typer.Option(help="news, ucdp or acled (default: all).")] = None,
+          since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
+          until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+          series: SeriesOption = None,
+          triggers: Annotated[int, typer.Option(help="Show the likely triggers of this many latest events.")] = 5,
+          seed: Annotated[int, typer.Option(help="Seed of the within-day placement of same-day events.")] = 0
+          ) -> None:
+    """Fit a multivariate Hawkes model to the named series: excitation matrix with 95% intervals, branching
+    ratio with and without regime backgrounds, follow-on events per shock, fit checks, likely triggers."""
+    from borderwatch.analyse import contagion
+
+    try:
+        points, specs = _model_inputs(db, source, since, until, series)
+        run = contagion.run_model(points, specs, seed=seed)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    p = run.fit.params
+    console.print(f"[bold]Hawkes model[/] of {run.data.times.size} day-precise events, {run.first_day} to "
+                  f"{run.last_day}; regime breaks: {', '.join(map(str, run.breaks)) or 'none'}")
+    table = Table(title="Excitation: expected direct follow-on events in the row series per event in the "
+                  "column series (95% interval)")
+    table.add_column("target \\ source")
+    for name in run.names:
+        table.add_column(name)
+    for i, target in enumerate(run.names):
+        cells = []
+        for j in range(len(run.names)):
+            ci = (f" ({run.low.alpha[i, j]:.2f}–{run.high.alpha[i, j]:.2f})" if run.low is not None else "")
+            cells.append(f"{p.alpha[i, j]:.2f}{ci}")
+        table.add_row(target, *cells)
+    console.print(table)
+    rates = Table(title="Per series")
+    for name in ("series", "events", "decay: mean lag (days)", "background per 100 days, by regime",
+                 "follow-on per shock", "KS p (fit)"):
+        rates.add_column(name)
+    follow = p.follow_on()
+    counts = run.data.counts()
+    for j, name in enumerate(run.names):
+        rates.add_row(name, str(counts[j]), f"{1 / p.beta[j]:.1f}",
+                      " / ".join(f"{100 * m:.2f}" for m in p.mu[:, j]), f"{follow[:, j].sum():.2f}",
+                      f"{run.goodness[j].p_value:.3f}")
+    console.print(rates)
+    console.print(f"branching ratio {p.branching_ratio():.2f} (constant background: "
+                  f"{run.flat.params.branching_ratio():.2f})")
+    if triggers:
+        console.print("[bold]Likely triggers[/] of the latest events (P(background), then the most likely parent):")
+        for day, name, background, parent_day, parent, prob in contagion.likely_triggers(run, points, triggers):
+            parent_text = f"{parent} on {parent_day} ({prob:.0%})" if parent else "none"
+            console.print(f"  {day} {name}: background {background:.0%}; parent {parent_text}")
+    for note in (*(f"left out (too few events): {x}" for x in run.left_out), *run.notes):
+        console.print(f"[dim]- {note}[/]")
+
+
+@app.command()
+def simulate(db: DbOption = DEFAULT_DB,
+             edit: Annotated[list[str] | None, typer.Option(
+                 "--edit", help="A parameter edit, e.g. 'alpha[PAK strikes in AF <- TTP attacks]=1' or "
+                 "'scale alpha[Afghan fire on PK <- PAK strikes in AF]*0.5' or 'mu[TTP attacks]*2'.")] = None,
+             preset: Annotated[list[str] | None, typer.Option(
+                 "--preset", help="A named scenario of the theatre (see --list-presets).")] = None,
+             list_presets: Annotated[bool, typer.Option("--list-presets", help="List the named scenarios.")]
+             = False,
+             days: Annotated[int, typer.Option(help="Days to simulate after the data ends.")] = 180,
+             paths: Annotated[int, typer.Option(help="Simulated futures.")] = 500,
+             source: Annotated[str | None, typer.Option(help="news, ucdp or acled (default: all).")] = None,
+             series: SeriesOption = None,
+             out: Annotated[Path | None, typer.Option(help="Write the fan charts to this SVG file.")] = None,
+             seed: Annotated[int, typer.Option(help="Random seed.")] = 0) -> None:
+    """Scenarios: edit the fitted model ("Pakistan answers every TTP attack"), simulate many futures, and
+    compare predictive ranges with the unedited model's."""
+    from borderwatch.analyse import contagion
+
+    try:
+        points, specs = _model_inputs(db, source, None, None, series)
+        run = contagion.run_model(points, specs, seed=seed, check_out_of_sample=False)
+        presets = contagion.preset_edits(run.names)
+        if list_presets:
+            for name, edits in presets.items():
+                console.print(f"{name}: {'; '.join(edits)}")
+            return
+        edits = list(edit or [])
+        for name in preset or []:
+            if name not in presets:
+                raise typer.BadParameter(f"no preset {name!r} for these series; presets: {', '.join(presets)}")
+            edits.extend(presets[name])
+        if not edits:
+            raise typer.BadParameter("give at least one --edit or --preset (see --list-presets)")
+        result = contagion.run_scenario(run, edits, days=days, paths=paths, seed=seed)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    table = Table(title=f"{paths} simulated futures of {days} days after {run.last_day}: events per series "
+                  "(median and 90% range)")
+    for name in ("series", "baseline", "scenario", "change"):
+        table.add_column(name)
+    for c in result.comparison.series:
+        table.add_row(c.name, f"{c.baseline_median:.0f} ({c.baseline_range[0]:.0f}–{c.baseline_range[1]:.0f})",
+                      f"{c.scenario_median:.0f} ({c.scenario_range[0]:.0f}–{c.scenario_range[1]:.0f})",
+                      f"{c.difference:+.0f}")
+    console.print(f"edits: {'; '.join(result.edits)}")
+    console.print(table)
+    if result.comparison.explosive:
+        console.print("[bold yellow]explosive:[/] the edited model feeds on itself (branching ratio ≥ 1); "
+                      "paths were stopped at a cap and their counts are lower bounds")
+    if out is not None:
+        from borderwatch.report import scenario_fan_svg
+
+        out.write_text(scenario_fan_svg(run, result), encoding="utf-8")
+        console.print(f"fan charts written to {out}")
+
+
+@app.command()
+def report(db: DbOption = DEFAULT_DB,
+           out: Annotated[Path, typer.Option(help="The HTML file; the Markdown goes beside it (.md).")]
+           = Path("report.html"),
+           source: Annotated[str | None, typer.Option(help="news, ucdp or acled (default: all).")] = None,
+           since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
+           until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+           no_model: Annotated[bool, typer.Option("--no-model", help="Skip the model and scenarios.")] = False,
+           title: Annotated[str, typer.Option(help="The report's title.")] = "borderwatch report",
+           seed: Annotated[int, typer.Option(help="Random seed of the model and scenarios.")] = 0) -> None:
+    """One self-contained HTML report (and Markdown): timeline, map, fatality ranges, retaliation chains,
+    escalation index, excitation matrix and scenario fan charts, each explained in plain words."""
+    from borderwatch.report import build_report, write_report
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store:
+            built = build_report(store, sources=[_source(source)] if source else None, since=_parse_day(since),
+                                 until=_parse_day(until), model=not no_model, seed=seed, title=title)
+        html_path, md_path = write_report(built, out)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    console.print(f"report written to {html_path} and {md_path} ({len(built.sections)} sections)")
+
+
 @app.command()
 def export(db: DbOption = DEFAULT_DB,
            format: Annotated[str, typer.Option("--format", help="csv, jsonl or geojson.")] = "csv",  # noqa: A002
@@ -316,6 +542,17 @@ def evaluate(documents: Annotated[Path, typer.Option(help="GOLD_FORMAT documents
 
 _BRIEF = ("doc", "event_type", "sub_event_type", "date", "date_precision", "country", "admin1", "admin2",
           "actor1", "actor2", "fatalities")
+
+
+def _source(value: str | None):
+    from borderwatch.model import EventSource
+
+    if value is None:
+        return None
+    try:
+        return EventSource(value.lower())
+    except ValueError:
+        raise typer.BadParameter(f"unknown source {value!r}: use news, ucdp or acled") from None
 
 
 def _parse_day(value: str | None) -> date | None:

@@ -19,3 +19,12 @@ class TheatreError(BorderwatchError):
 
 class StoreError(BorderwatchError):
     """The event store cannot be opened or written."""
+
+
+class DatasetFormatError(DocumentError):
+    """A dataset file (UCDP GED, ACLED export) lacks the columns its format needs, or cannot be read."""
+
+
+class AnalysisError(BorderwatchError):
+    """An analysis cannot run on the data it was given (too few periods, a constant series, a bad option);
+    the message says what to change."""

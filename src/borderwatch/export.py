@@ -39,7 +39,8 @@ BW_COLUMNS: tuple[str, ...] = (
     "bw_event_id", "bw_date_precision", "bw_date_start", "bw_date_end", "bw_fatalities_low",
     "bw_fatalities_best", "bw_fatalities_high", "bw_actor1_id", "bw_actor2_id", "bw_n_mentions",
     "bw_documents", "bw_evidence", "bw_contested", "bw_origin_country", "bw_impact_country",
-    "bw_cross_border", "bw_border_area", "bw_stance", "bw_responds_to", "bw_part_of",
+    "bw_cross_border", "bw_border_area", "bw_stance", "bw_responds_to", "bw_part_of", "bw_source",
+    "bw_source_id",
 )
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + BW_COLUMNS
 
@@ -150,6 +151,8 @@ def event_record(event: Event) -> dict[str, Any]:
         "origin_country": event.origin_country, "impact_country": event.impact_country,
         "cross_border": event.cross_border, "border_area": event.border_area, "stance": event.stance,
         "links": [link_record(link) for link in event.links], "merge_scores": event.merge_scores,
+        "source": event.source.value, "source_id": event.source_id,
+        "source_actors": list(event.source_actors),
         "mentions": [mention_record(m) for m in event.mentions],
     }
 
@@ -245,7 +248,7 @@ def event_row(event: Event, actors: Mapping[str, dict] | None = None,
     evidence = [" ".join(s.text for s in m.evidence) for m in event.mentions if m.evidence]
     targets_civilians = event.event_type == VIOLENCE_AGAINST_CIVILIANS or inter2 == CIVILIANS_INTER
     row: dict[str, object] = {
-        "event_id_cnty": f"{country.alpha3 if country else (event.country or 'XX')}{event.id[3:].upper()}",
+        "event_id_cnty": _acled_id(event, country),
         "event_date": dates.start.isoformat() if dates else "",
         "year": dates.start.year if dates else "",
         "time_precision": TIME_PRECISION[dates.precision] if dates else "",
@@ -261,7 +264,8 @@ def event_row(event: Event, actors: Mapping[str, dict] | None = None,
         "admin3": "", "location": place.name if place else "",
         "latitude": _blank(place.lat if place else None), "longitude": _blank(place.lon if place else None),
         "geo_precision": place.precision if place else "",
-        "source": _sources(event, outlets), "source_scale": "",
+        "source": _sources(event, outlets) if event.source == "news" else _DATASET_NAMES[event.source],
+        "source_scale": "",
         "notes": evidence[0] if evidence else "", "fatalities": event.fatalities, "tags": "", "timestamp": "",
         "bw_event_id": event.id, "bw_date_precision": dates.precision.value if dates else "",
         "bw_date_start": dates.start.isoformat() if dates else "",
@@ -279,8 +283,22 @@ def event_row(event: Event, actors: Mapping[str, dict] | None = None,
                                     if link.kind is LinkKind.RESPONDS_TO),
         "bw_part_of": "; ".join(sorted({link.wave for link in event.links
                                         if link.kind is LinkKind.PART_OF and link.wave})),
+        "bw_source": event.source.value, "bw_source_id": _blank(event.source_id),
     }
     return row
+
+
+_DATASET_NAMES = {"ucdp": "UCDP GED", "acled": "ACLED"}
+
+
+def _acled_id(event: Event, country) -> str:
+    """ACLED's `event_id_cnty`: an ACLED event keeps its own; ours is the country code and the id's hash."""
+    if event.source == "acled" and event.source_id:
+        return event.source_id
+    prefix = country.alpha3 if country else (event.country or "XX")
+    if event.source == "ucdp":
+        return f"{prefix}-UCDP{event.source_id or event.id}"
+    return f"{prefix}{event.id[3:].upper()}"
 
 
 def event_rows(events: Iterable[Event], actors: Mapping[str, dict] | None = None,

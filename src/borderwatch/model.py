@@ -12,6 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 
+class EventSource(enum.StrEnum):
+    """Where an event record comes from."""
+
+    NEWS = "news"  # coded by borderwatch from documents
+    UCDP = "ucdp"  # imported from a UCDP GED file
+    ACLED = "acled"  # imported from an ACLED export
+
+
 class Precision(enum.StrEnum):
     """How precisely a date is known; ordered from most to least precise."""
 
@@ -292,6 +300,11 @@ class Event:
     stance: str | None = None  # the striking side's: acknowledged / denied / unconfirmed (cross-border)
     links: list[EventLink] = field(default_factory=list)
     merge_scores: dict[str, dict] = field(default_factory=dict)  # mention id -> why it is in this event
+    # Where the event comes from: coded from news here, or imported from a standard dataset (never merged
+    # with news-coded events). `source_id` is the dataset's own id; `source_actors` its side names verbatim.
+    source: EventSource = EventSource.NEWS
+    source_id: str | None = None
+    source_actors: tuple[str | None, str | None] = (None, None)
 
     @property
     def cross_border(self) -> bool:

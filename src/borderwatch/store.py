@@ -66,6 +66,7 @@ from borderwatch.model import (
     Document,
     Event,
     EventLink,
+    EventSource,
     LinkKind,
     Mention,
     MentionLink,
@@ -165,6 +166,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX ix_mentions_coarse ON mentions (country, event_type, admin1, admin2, date_start) "
         "WHERE date_precision NOT IN ('day', 'week')",
     ),
+    (  # 4: events imported from UCDP GED and ACLED beside the news-coded ones, never merged with them
+        "ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'news'",
+        "ALTER TABLE events ADD COLUMN source_id TEXT",
+        "ALTER TABLE events ADD COLUMN source_actor1 TEXT",
+        "ALTER TABLE events ADD COLUMN source_actor2 TEXT",
+        "CREATE INDEX ix_events_source ON events (source, date_start)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -203,6 +211,8 @@ events_table = Table(
     Column("n_mentions", Integer), Column("n_documents", Integer),
     Column("contested", Integer), Column("origin_country", String), Column("impact_country", String),
     Column("cross_border", Integer), Column("stance", String),
+    Column("source", String), Column("source_id", String), Column("source_actor1", String),
+    Column("source_actor2", String),
 )
 mentions_table = Table(
     "mentions", _metadata,
@@ -366,7 +376,8 @@ def _event_row(ev: Event) -> dict[str, Any]:
             "fatalities_best": ev.fatalities_best, "fatalities_high": ev.fatalities_high,
             "n_mentions": len(ev.mentions), "n_documents": len(ev.documents), "contested": int(ev.contested),
             "origin_country": ev.origin_country, "impact_country": ev.impact_country,
-            "cross_border": int(ev.cross_border), "stance": ev.stance}
+            "cross_border": int(ev.cross_border), "stance": ev.stance, "source": ev.source.value,
+            "source_id": ev.source_id, "source_actor1": ev.source_actors[0], "source_actor2": ev.source_actors[1]}
 
 
 def _mention_row(m: Mention, event_id: str, decision: Decision | None) -> dict[str, Any]:
@@ -422,6 +433,16 @@ _UPDATE_DOCUMENT = ("UPDATE documents SET " + ", ".join(f'"{c.name}" = ?' for c 
                     + " WHERE id = ?")
 # Children in the order their foreign keys need: an event before the mentions that point to it.
 _INSERT_EVENT = _Insert.of(events_table)
+_EVENT_COLUMNS = ", ".join(f'"{c.name}"' for c in events_table.columns)
+
+
+@dataclass(slots=True)
+class ImportCount:
+    """What an import did: rows new to the store, rows revised, rows already there as they are."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
 _INSERT_MENTION = _Insert.of(mentions_table)
 _INSERT_EVIDENCE = _Insert.of(evidence_table)
 _INSERT_CLAIM = _Insert.of(claims_table)
@@ -667,7 +688,8 @@ def _resolve_reference(cursor: Any, m: Mention | _DatedMention, description: str
         start, end = m.date.start - timedelta(days=REFERENCE_REACH_DAYS), m.date.end
     rows = cursor.execute(
         "SELECT id, location, admin1, admin2, actor1, actor2, country FROM events "
-        "WHERE date_start BETWEEN ? AND ? AND id NOT IN (SELECT event_id FROM mentions WHERE doc_id = ?)",
+        "WHERE date_start BETWEEN ? AND ? AND source = 'news' "
+        "AND id NOT IN (SELECT event_id FROM mentions WHERE doc_id = ?)",
         (start.isoformat(), end.isoformat(), m.doc_id)).fetchall()
     words = content_words(description)
     scored = []
@@ -838,6 +860,68 @@ class Store:
                 finally:
                     cursor.close()
 
+    def add_events(self, events: Iterable[Event], *, batch: int = 5_000) -> ImportCount:
+        """Store events imported from a dataset (UCDP, ACLED): one row each, no mentions, never merged
+        with news-coded events. Keyed by id, so importing the same file again changes nothing and a newer
+        release of the dataset updates the rows it revises. Commits every `batch` events."""
+        count = ImportCount()
+        pending: list[Event] = []
+        for ev in events:
+            if ev.source is EventSource.NEWS:
+                raise StoreError(f"event {ev.id} is news-coded; add news through add_document")
+            pending.append(ev)
+            if len(pending) >= batch:
+                self._write_imported(pending, count)
+                pending = []
+        if pending:
+            self._write_imported(pending, count)
+        return count
+
+    def _write_imported(self, events: list[Event], count: ImportCount) -> None:
+        try:
+            with self._writing() as cursor:
+                for ev in events:
+                    params = _INSERT_EVENT.params(_event_row(ev))
+                    old = cursor.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (ev.id,)).fetchone()
+                    if old == params:
+                        count.unchanged += 1
+                        continue
+                    if old is not None:
+                        cursor.execute("DELETE FROM events WHERE id = ?", (ev.id,))
+                    cursor.execute(_INSERT_EVENT.sql, params)
+                    if old is None:
+                        count.added += 1
+                    else:
+                        count.updated += 1
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot store imported events: {_reason(e)}") from e
+
+    def flat_events(self, *, sources: Sequence[EventSource] | None = None) -> Iterator[dict[str, Any]]:
+        """Every event's own columns (no mentions), oldest first, with `responds_to`: the ids of the
+        events it answers. Streams, so analyses of a million events need no Event objects."""
+        answers: dict[str, list[str]] = defaultdict(list)
+        where = ""
+        params: tuple = ()
+        if sources is not None:
+            where = f"WHERE source IN ({', '.join('?' * len(sources))})"
+            params = tuple(EventSource(s).value for s in sources)
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                raw = conn.connection.driver_connection
+                for event_id, target in raw.execute(
+                        "SELECT event_id, target_event_id FROM links WHERE kind = ? AND target_event_id IS NOT NULL",
+                        (LinkKind.RESPONDS_TO.value,)):
+                    answers[event_id].append(target)
+                cursor = raw.execute(f"SELECT {_EVENT_COLUMNS} FROM events {where} "
+                                     "ORDER BY date_start IS NULL, date_start, id", params)
+                names = [c[0] for c in cursor.description]
+                for values in cursor:
+                    row = dict(zip(names, values, strict=True))
+                    row["responds_to"] = tuple(answers.get(row["id"], ()))
+                    yield row
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot read the store: {_reason(e)}") from e
+
     # -- reading
 
     def _read(self, statement: Select) -> list[Mapping[str, Any]]:
@@ -887,7 +971,8 @@ class Store:
 
     def events(self, *, country: str | None = None, actor: str | None = None, since: date | None = None,
                until: date | None = None, event_type: str | None = None, cross_border: bool | None = None,
-               contested: bool | None = None, limit: int | None = None) -> list[Event]:
+               contested: bool | None = None, source: EventSource | str | None = None,
+               limit: int | None = None) -> list[Event]:
         """Events matching every filter given, newest first (undated last), each with its full mentions.
 
         `since`/`until` keep events whose date range overlaps them (a month-precise event counts for
@@ -909,6 +994,8 @@ class Store:
             statement = statement.where(e.c.cross_border == int(cross_border))
         if contested is not None:
             statement = statement.where(e.c.contested == int(contested))
+        if source is not None:
+            statement = statement.where(e.c.source == EventSource(source).value)
         if limit is not None:
             statement = statement.limit(limit)
         return self._events_with_mentions(statement)
@@ -1094,6 +1181,8 @@ def _event_from_row(row: Mapping[str, Any], mentions: list[Mention], links: list
         contested=bool(row["contested"]), origin_country=row["origin_country"],
         impact_country=row["impact_country"], stance=row["stance"], links=links,
         merge_scores={m.id: dict(why[m.id]) for m in mentions if m.id in why},
+        source=EventSource(row["source"]), source_id=row["source_id"],
+        source_actors=(row["source_actor1"], row["source_actor2"]),
     )
 
 
