@@ -24,6 +24,7 @@ test: setup  ## the test suite, with the accuracy gate on the sample corpus
 bench: setup  ## speed and memory figures (reads ../shared when it is there)
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_merge.py
+	$(BIN)/python benchmarks/bench_hawkes.py
 
 gazetteer: setup  ## rebuild the shipped gazetteer from ../shared/data
 	$(BIN)/python scripts/build_gazetteer.py

@@ -276,3 +276,12 @@ def test_import_dataset_library_call(tmp_path, ged):
         assert (summary.read, summary.added, len(summary.rejected)) == (N_ROWS, N_ROWS, 0)
         rows = list(store.flat_events(sources=[EventSource.UCDP]))
         assert len(rows) == N_ROWS and rows == sorted(rows, key=lambda r: (r["date_start"], r["id"]))
+
+
+def test_model_takes_regime_breaks_and_bootstrap_intervals(db):
+    result = run("model", "--db", str(db), "--break", "2013-06-01", "--bootstrap", "12", "--triggers", "0")
+    assert result.exit_code == 0, result.output
+    text = one_line(result.output)
+    assert "regime breaks: 2013-06-01" in text and "bootstrap 95%" in text
+    assert re.search(r"background per 100 days, by regime.*\d+\.\d\d / \d+\.\d\d", text)  # two regimes
+    assert run("model", "--db", str(db), "--bootstrap", "3").exit_code == 2  # too few refits: a clear error

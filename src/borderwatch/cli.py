@@ -357,6 +357,11 @@ def model(db: DbOption = DEFAULT_DB,
           since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
           until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
           series: SeriesOption = None,
+          breaks: Annotated[list[str] | None, typer.Option(
+              "--break", help="A regime break, YYYY-MM-DD (repeatable); default: the theatre's (series.yaml).")]
+          = None,
+          bootstrap: Annotated[int, typer.Option(help="Also give percentile intervals from this many "
+                                                 "parametric bootstrap refits.")] = 0,
           triggers: Annotated[int, typer.Option(help="Show the likely triggers of this many latest events.")] = 5,
           seed: Annotated[int, typer.Option(help="Seed of the within-day placement of same-day events.")] = 0
           ) -> None:
@@ -366,7 +371,9 @@ def model(db: DbOption = DEFAULT_DB,
 
     try:
         points, specs = _model_inputs(db, source, since, until, series)
-        run = contagion.run_model(points, specs, seed=seed)
+        chosen = [_parse_day(b) for b in breaks] if breaks else None
+        run = contagion.run_model(points, specs, breaks=chosen, seed=seed)
+        boot = contagion.bootstrap_intervals(run, bootstrap, seed) if bootstrap else None
     except BorderwatchError as e:
         raise _fail(e) from e
     p = run.fit.params
@@ -381,6 +388,8 @@ def model(db: DbOption = DEFAULT_DB,
         cells = []
         for j in range(len(run.names)):
             ci = (f" ({run.low.alpha[i, j]:.2f}–{run.high.alpha[i, j]:.2f})" if run.low is not None else "")
+            if boot is not None:
+                ci += f" (bootstrap {boot.low.alpha[i, j]:.2f}–{boot.high.alpha[i, j]:.2f})"
             cells.append(f"{p.alpha[i, j]:.2f}{ci}")
         table.add_row(target, *cells)
     console.print(table)
@@ -395,8 +404,13 @@ def model(db: DbOption = DEFAULT_DB,
                       " / ".join(f"{100 * m:.2f}" for m in p.mu[:, j]), f"{follow[:, j].sum():.2f}",
                       f"{run.goodness[j].p_value:.3f}")
     console.print(rates)
-    console.print(f"branching ratio {p.branching_ratio():.2f} (constant background: "
+    boot_ratio = (f", bootstrap 95% {boot.branching_ratio[0]:.2f}–{boot.branching_ratio[1]:.2f}"
+                  if boot is not None else "")
+    console.print(f"branching ratio {p.branching_ratio():.2f}{boot_ratio} (constant background: "
                   f"{run.flat.params.branching_ratio():.2f})")
+    if run.low is None:
+        console.print("[dim]- no Wald intervals: the observed information is singular (an excitation at its "
+                      "bound of zero); use --bootstrap N[/]")
     if triggers:
         console.print("[bold]Likely triggers[/] of the latest events (P(background), then the most likely parent):")
         for day, name, background, parent_day, parent, prob in contagion.likely_triggers(run, points, triggers):

@@ -144,6 +144,13 @@ def _notes(fitted: hawkes.HawkesFit, flat: hawkes.HawkesFit, data: hawkes.Hawkes
     return tuple(notes)
 
 
+def bootstrap_intervals(run: ModelRun, n: int, seed: int = 0) -> hawkes.BootstrapIntervals:
+    """95 % percentile intervals from `n` parametric bootstrap refits of the regime fit."""
+    if n < 10:
+        raise AnalysisError(f"a bootstrap needs at least 10 refits, got {n}")
+    return hawkes.bootstrap(run.fit, run.data, n=n, seed=seed).intervals()
+
+
 def excitation_rows(run: ModelRun) -> list[tuple[str, str, float, float | None, float | None]]:
     """(target, source, alpha, low, high) for every pair: the expected direct follow-on events in the target
     series of one event in the source series, with its 95 % interval."""
