@@ -178,7 +178,8 @@ def import_dataset(dataset: str, path: str | Path, store: Store, theatre: Theatr
     A row that cannot be mapped is listed in the summary with its line and reason; the rest go in.
     Importing the same file again adds nothing; a newer release updates the rows it revised."""
     from borderwatch.ingest.acled import read_acled
-    from borderwatch.ingest.ucdp import RowProblem, read_ucdp
+    from borderwatch.ingest.datasets import RowProblem
+    from borderwatch.ingest.ucdp import read_ucdp
 
     readers = {"ucdp": read_ucdp, "acled": read_acled}
     if dataset not in readers:

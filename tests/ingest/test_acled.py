@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from borderwatch.errors import DocumentError
 from borderwatch.ingest.acled import ACLED_REQUIRED_COLUMNS, parse_event_date, read_acled
-from borderwatch.ingest.ucdp import RowProblem, RowRejected, SideNameResolver, load_dataset_names
+from borderwatch.ingest.datasets import RowProblem, RowRejected, SideNameResolver, load_dataset_names
 from borderwatch.model import Event, EventSource, Precision
 from borderwatch.theatre import load_theatre
 

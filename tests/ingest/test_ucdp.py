@@ -14,17 +14,16 @@ from pathlib import Path
 import pytest
 
 from borderwatch.errors import DocumentError, TheatreError
-from borderwatch.ingest.ucdp import (
-    UCDP_REQUIRED_COLUMNS,
+from borderwatch.ingest.datasets import (
     RowProblem,
     SideNameResolver,
     check_actor_ids,
     load_dataset_names,
     parse_dataset_names,
-    read_ucdp,
     side_name_variants,
     strip_location_type,
 )
+from borderwatch.ingest.ucdp import UCDP_REQUIRED_COLUMNS, read_ucdp
 from borderwatch.model import BATTLES, VIOLENCE_AGAINST_CIVILIANS, Event, EventSource, Precision
 from borderwatch.theatre import load_theatre
 

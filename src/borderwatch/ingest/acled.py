@@ -1,7 +1,7 @@
 """ACLED exports → Events: one per row, mapped to this theatre's actors and gazetteer places.
 
 ACLED's event types are borderwatch's vocabulary, so they are kept as they are; actors, places, dates
-and countries are mapped by the rules in docs/imports.md, with the shared machinery of `ingest/ucdp.py`.
+and countries are mapped by the rules in docs/imports.md, with the shared machinery of `ingest/datasets.py`.
 The export is streamed a row at a time (memory stays flat for a multi-gigabyte file); `,`, `;` and tab
 delimited files, a BOM, any column order and extra columns are accepted.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from borderwatch.ingest.ucdp import (
+from borderwatch.ingest.datasets import (
     PlaceFields,
     PlaceResolver,
     RowProblem,
