@@ -285,3 +285,14 @@ def test_model_takes_regime_breaks_and_bootstrap_intervals(db):
     assert "regime breaks: 2013-06-01" in text and "bootstrap 95%" in text
     assert re.search(r"background per 100 days, by regime.*\d+\.\d\d / \d+\.\d\d", text)  # two regimes
     assert run("model", "--db", str(db), "--bootstrap", "3").exit_code == 2  # too few refits: a clear error
+
+
+def test_show_and_export_give_each_event_its_rung_on_the_ladder(db, tmp_path):
+    # row 2 of the file: Afghan government forces against Pakistan's, in Kurram: fire across the border
+    text = one_line(run("show", "ucdp:500002", "--db", str(db)).output)
+    assert "escalation rung border fire" in text and "imported from UCDP (500002)" in text
+    assert "escalation rung none" in one_line(run("show", "ucdp:500001", "--db", str(db)).output)  # at home
+    out = tmp_path / "e.csv"
+    run("export", "--db", str(db), "--format", "csv", "-o", str(out))
+    rungs = {r["bw_event_id"]: r["bw_escalation_rung"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rungs["ucdp:500002"] == "border_fire" and rungs["ucdp:500000"] == "militant_attack"

@@ -123,6 +123,12 @@ def event_table(rows) -> Table:
     return table
 
 
+def event_rung(event) -> str:
+    from borderwatch.export import rung_name
+
+    return rung_name(event).replace("_", " ")
+
+
 def _deaths(e) -> str:
     """'8-200 (best 8) contested', '12', or '' when nobody gave a count."""
     if e.fatalities_low is None:
@@ -159,6 +165,9 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
                   f"   cross-border {'yes' if event.cross_border else 'no'}"
                   f"   border district {'yes' if event.border_area else 'no'}"
                   + (f"   striking side's stance: {event.stance}" if event.stance else ""))
+    rung = event_rung(event)
+    source = "" if event.source == "news" else f"   imported from {event.source.value.upper()} ({event.source_id})"
+    console.print(f"escalation rung {rung or 'none'}{source}")
     if siblings:
         console.print(f"part of a wave with {', '.join(siblings)}")
     for link in event.links:

@@ -40,7 +40,7 @@ BW_COLUMNS: tuple[str, ...] = (
     "bw_fatalities_best", "bw_fatalities_high", "bw_actor1_id", "bw_actor2_id", "bw_n_mentions",
     "bw_documents", "bw_evidence", "bw_contested", "bw_origin_country", "bw_impact_country",
     "bw_cross_border", "bw_border_area", "bw_stance", "bw_responds_to", "bw_part_of", "bw_source",
-    "bw_source_id",
+    "bw_source_id", "bw_escalation_rung",
 )
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + BW_COLUMNS
 
@@ -151,7 +151,7 @@ def event_record(event: Event) -> dict[str, Any]:
         "origin_country": event.origin_country, "impact_country": event.impact_country,
         "cross_border": event.cross_border, "border_area": event.border_area, "stance": event.stance,
         "links": [link_record(link) for link in event.links], "merge_scores": event.merge_scores,
-        "source": event.source.value, "source_id": event.source_id,
+        "source": event.source.value, "source_id": event.source_id, "escalation_rung": rung_name(event) or None,
         "source_actors": list(event.source_actors),
         "mentions": [mention_record(m) for m in event.mentions],
     }
@@ -284,8 +284,19 @@ def event_row(event: Event, actors: Mapping[str, dict] | None = None,
         "bw_part_of": "; ".join(sorted({link.wave for link in event.links
                                         if link.kind is LinkKind.PART_OF and link.wave})),
         "bw_source": event.source.value, "bw_source_id": _blank(event.source_id),
+        "bw_escalation_rung": rung_name(event),
     }
     return row
+
+
+def rung_name(event: Event) -> str:
+    """The event's rung on the escalation ladder (docs/indicators.md), '' when it is on none."""
+    from borderwatch.analyse.indicators import Rung, rung
+    from borderwatch.analyse.series import point_of
+
+    point = point_of(event)
+    level = rung(point) if point is not None else Rung.NONE
+    return level.name.lower() if level else ""
 
 
 _DATASET_NAMES = {"ucdp": "UCDP GED", "acled": "ACLED"}

@@ -35,6 +35,8 @@ TOP_CHAINS = 10
 # Scenario simulation: futures per scenario, and their horizon.
 SCENARIO_PATHS = 300
 SCENARIO_DAYS = 180
+# Bootstrap refits for the excitation intervals when the Wald intervals are not available.
+REPORT_BOOTSTRAP = 50
 # Observed 30-day periods drawn before each fan.
 FAN_HISTORY_PERIODS = 12
 
@@ -275,7 +277,7 @@ def escalation_section(points: Sequence[EventPoint]) -> Section:
     return _add(section, _figure(charts.timeline(labels, stacked, title=title), title), table)
 
 
-def model_section(run: contagion.ModelRun) -> Section:
+def model_section(run: contagion.ModelRun, seed: int = 0) -> Section:
     p = run.fit.params
     section = Section(
         "Self-exciting model: who sets off whom",
@@ -285,13 +287,18 @@ def model_section(run: contagion.ModelRun) -> Section:
         "events rather than to the background. It is an association in timing, not proof of cause.")
     low = run.low.alpha.tolist() if run.low is not None else None
     high = run.high.alpha.tolist() if run.high is not None else None
+    interval_note = "intervals: Wald, 95%"
+    if low is None:  # an excitation at its bound of zero makes the information singular: bootstrap instead
+        boot = contagion.bootstrap_intervals(run, REPORT_BOOTSTRAP, seed)
+        low, high = boot.low.alpha.tolist(), boot.high.alpha.tolist()
+        interval_note = f"intervals: 95% percentile intervals from {REPORT_BOOTSTRAP} parametric bootstrap refits"
     title = "Excitation (row = target, column = source)"
     figure = _figure(charts.matrix(run.names, p.alpha.tolist(), low, high, title=title), title)
     follow = p.follow_on()
     rows = [(name, int(run.data.counts()[j]), 1 / p.beta[j], float(follow[:, j].sum()),
              run.goodness[j].p_value) for j, name in enumerate(run.names)]
     table = _table(("series", "events", "mean lag (days)", "follow-on events per shock", "KS p (fit)"), rows)
-    notes = [f"branching ratio {p.branching_ratio():.2f} with regime backgrounds, "
+    notes = [interval_note, f"branching ratio {p.branching_ratio():.2f} with regime backgrounds, "
              f"{run.flat.params.branching_ratio():.2f} with a constant one", *run.notes,
              *(f"left out (too few events): {x}" for x in run.left_out)]
     return _add(section, figure, table, _notes(notes))
@@ -392,7 +399,7 @@ def build_report(store, *, sources: Sequence[EventSource] | None = None, since: 
         except (AnalysisError, ValueError) as e:
             report.sections.append(Section("Self-exciting model", f"Not fitted: {e}"))
         else:
-            report.sections.append(model_section(run))
+            report.sections.append(model_section(run, seed))
             if scenarios:
                 report.sections.append(_guarded(lambda: scenario_section(run, _run_presets(run, seed))))
     report.sections.append(caveats_section())
