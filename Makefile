@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test bench gazetteer lint clean
+.PHONY: setup demo test bench gazetteer lint clean browser
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -18,8 +18,13 @@ demo: setup  ## ingest the bundled sample corpus into demo.db and print the even
 	$(BIN)/borderwatch ingest samples --db demo.db
 	$(BIN)/borderwatch events --db demo.db
 
-test: setup  ## the test suite, with the accuracy gate on the sample corpus
+test: setup browser  ## the test suite, with the accuracy gate on the sample corpus
 	$(BIN)/pytest
+
+# The web tests drive Debian's chromium through Playwright; install it with apt when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 bench: setup  ## speed and memory figures (reads ../shared when it is there)
 	$(BIN)/python benchmarks/bench_ingest.py
