@@ -90,9 +90,12 @@ def step_marks(count: int) -> list[int]:
     return [count * k // STEPS for k in range(1, STEPS + 1)]
 
 
-def run_merge(stream: Iterator[LabelledProfile], count: int, merger: Merger, truth: array) -> Iterator[Step]:
+def run_merge(stream: Iterator[LabelledProfile], count: int, merger: Merger, truth: array,
+              kinds: array) -> Iterator[Step]:
     """Add every profile to `merger`, timing only the `add` calls, and yield a Step at each mark; the true
-    event numbers go to `truth` (8 bytes a mention, in add order, which is also `merger.event_of`'s)."""
+    event numbers go to `truth` (8 bytes a mention, in add order, which is also `merger.event_of`'s) and
+    each mention's (date precision, place level) code to `kinds` (1 byte), for the report on surplus
+    events (the merger keeps mention ids, not profiles)."""
     marks = iter(step_marks(count))
     mark = next(marks)
     add_seconds = 0.0
@@ -104,6 +107,7 @@ def run_merge(stream: Iterator[LabelledProfile], count: int, merger: Merger, tru
         merger.add(item.profile)
         add_seconds += clock() - t
         truth.append(item.event)
+        kinds.append(KIND_CODES[(item.profile.precision.value, place_level(item.profile))])
         if n == mark:
             yield Step(n, add_seconds, clock() - started, rss_kib(), len(merger.members))
             mark = next(marks, -1)
@@ -136,16 +140,17 @@ def place_level(p: Profile) -> str:
     return "town" if p.place_precision == 1 else "district"
 
 
-def split_causes(merger: Merger, truth_of: dict[str, int]) -> Counter:
+def split_causes(merger: Merger, truth_of: dict[str, int], kinds: Sequence[int]) -> Counter:
     """What the first mention of each surplus event looked like (date precision, place level): an event
     is surplus when an earlier-formed event already holds a mention of the same true event."""
+    position = {mention_id: i for i, mention_id in enumerate(merger.event_of)}
     seen: set[int] = set()
     causes: Counter = Counter()
     for members in merger.members.values():  # insertion order: the order events were formed
         first = members[0]
-        label = truth_of[first.id]
+        label = truth_of[first]
         if label in seen:
-            causes[(first.precision.value, place_level(first))] += 1
+            causes[KINDS[kinds[position[first]]]] += 1
         seen.add(label)
     return causes
 
@@ -154,11 +159,26 @@ def wrong_merges(merger: Merger, truth_of: dict[str, int]) -> tuple[int, int]:
     """Events formed that hold more than one true event, and the mentions in them not of the majority."""
     mixed = strays = 0
     for members in merger.members.values():
-        labels = Counter(truth_of[m.id] for m in members)
+        labels = Counter(truth_of[m] for m in members)
         if len(labels) > 1:
             mixed += 1
             strays += len(members) - max(labels.values())
     return mixed, strays
+
+
+KINDS = [(precision, level) for precision in ("day", "week", "month", "season", "year")
+         for level in ("town", "district", "province", "country")]
+KIND_CODES = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def warm_up() -> None:
+    """Load (or compile, on a first run) the merge kernels before the clock starts, as bench_hawkes does."""
+    started = time.perf_counter()
+    sample = [item.profile for item in generate_mentions(200, 1, build_world(load_theatre().gazetteer))]
+    merger = Merger()
+    for p in sample:
+        merger.add(p)
+    print(f"merge kernels loaded or compiled in {time.perf_counter() - started:.1f} s (not timed)")
 
 
 STEP_HEADER = f"  {'mentions':>9} {'add s':>7} {'step /s':>8} {'events':>8} {'RSS MB':>7} {'MB/100k':>8}"
@@ -184,7 +204,7 @@ def verdict(count: int, seconds: float, per_100k: Sequence[float]) -> str:
             f"mention last/first step {growth:.2f} {'<=' if flat else '>'} {MAX_MEMORY_GROWTH}")
 
 
-def print_quality(merger: Merger, truth: Sequence[int]) -> None:
+def print_quality(merger: Merger, truth: Sequence[int], kinds: Sequence[int]) -> None:
     q = pair_quality(list(merger.event_of.values()), truth)
     print(f"quality against the truth: pairwise precision {q.precision:.3f}, recall {q.recall:.3f}, "
           f"F1 {q.f1:.3f}; {q.events:,} events formed for {q.true_events:,} true ones "
@@ -192,7 +212,7 @@ def print_quality(merger: Merger, truth: Sequence[int]) -> None:
     truth_of = dict(zip(merger.event_of, truth, strict=True))
     mixed, strays = wrong_merges(merger, truth_of)
     print(f"wrong merges: {mixed:,} events hold more than one true event ({strays:,} stray mentions)")
-    causes = split_causes(merger, truth_of)
+    causes = split_causes(merger, truth_of, kinds)
     surplus = sum(causes.values())
     print(f"surplus events: {surplus:,}; their first mention was (date precision, place level):")
     for (precision, level), n in causes.most_common(8):
@@ -216,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     world = build_world(load_theatre().gazetteer)
     setup_seconds = time.perf_counter() - started
     stream = generate_mentions(args.mentions, args.seed, world)
-    merger, truth = Merger(), array("q")
+    merger, truth, kinds = Merger(), array("q"), array("b")
+    warm_up()
     gc.collect()
     baseline = rss_kib()
     print(f"merge benchmark: {args.mentions:,} mentions, seed {args.seed}, one process "
@@ -226,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         profiler.enable()
     print(STEP_HEADER, flush=True)
     steps, per_100k = [Step(0, 0.0, 0.0, baseline, 0)], []
-    for step in run_merge(stream, args.mentions, merger, truth):
+    for step in run_merge(stream, args.mentions, merger, truth, kinds):
         per_100k.append(print_step(step, steps[-1], baseline))
         steps.append(step)
     if profiler is not None:
@@ -244,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"peak RSS {peak / 1024:.0f} MB ({(peak - baseline) / 1024:.0f} MB above the baseline, "
           f"{(peak - baseline) / count:.2f} KiB a mention)")
 
-    print_quality(merger, truth)
+    print_quality(merger, truth, kinds)
     if profiler is not None:
         print_profile(profiler)
     print(verdict(count, seconds, per_100k))

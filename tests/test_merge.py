@@ -304,3 +304,50 @@ def test_the_claims_ledger_lists_who_claimed_what(store):
         ("", 5, "tolo"), ("AFG-TALIBAN", 8, "dawn"), ("PAK-MIL", 20, "tolo")]
     assert len({r.event_id for r in ledger}) == 1
     assert [r.claim.count.count for r in store.claims(claimant="PAK-MIL")] == [20]
+
+
+def _random_profiles(seed: int, n: int) -> list[Profile]:
+    """Look-alike reports: few places, days, types, actors, tolls and words, so that every rule fires."""
+    import random
+
+    rng = random.Random(seed)
+    places = [SPERA, KHOST, BARMAL, MIR_ALI, MIRANSHAH, BANNU, PESHAWAR, None]
+    vocabulary = "jets drone school checkpost convoy bazaar mosque spera barmal khost mir ali bannu".split()
+    precisions = [Precision.DAY] * 6 + [Precision.WEEK, Precision.MONTH]
+    out = []
+    for i in range(n):
+        place = rng.choice(places)
+        country = place.country if place else rng.choice(["AF", "PK"])
+        start = date(2024, 3, 1 + rng.randrange(6))
+        precision = rng.choice(precisions)
+        end = start if precision is Precision.DAY else date(2024, 3, min(31, start.day + (6 if precision is
+                                                                                           Precision.WEEK else 25)))
+        kind = rng.choice([AIR, CLASH, ("Battles", "Attack")])
+        killed = tuple((lo, lo + rng.randrange(3)) for lo in rng.sample(range(1, 30), rng.randrange(3)))
+        out.append(Profile(
+            id=f"d{i % (n // 3 + 1)}:{i}", doc_id=f"d{i % (n // 3 + 1)}", event_type=kind[0], sub_event_type=kind[1],
+            start=start, end=end, precision=precision, country=country,
+            admin1=place.admin1 if place and place.country == country else None,
+            admin2=place.admin2 if place and place.country == country else None,
+            place_id=place.id if place and place.country == country else None,
+            place_precision=place.precision if place else None,
+            lat=place.lat if place else None, lon=place.lon if place else None,
+            actor1=rng.choice(["PAK-MIL", "TTP", "UNKNOWN", None]), actor2=rng.choice(["TTP", "CIV-PAK", None]),
+            killed=killed, words=frozenset(rng.sample(vocabulary, rng.randrange(6)))))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_compiled_merger_decides_exactly_as_choose_event(seed):
+    """Merger scores with merge_kernel; choose_event (the store's path) is the reference: on a stream of
+    look-alike reports every decision, score and reason must be the same."""
+    merger = Merger()
+    members: dict[str, list[Profile]] = {}
+    joined = 0
+    for p in _random_profiles(seed, 400):
+        expected = choose_event(p, {e: members[e] for e in merger.candidates(p)})
+        got = merger.add(p)
+        assert (got.event_id, got.score, got.why) == (expected.event_id, expected.score, expected.why), p.id
+        members.setdefault(merger.event_of[p.id], []).append(p)
+        joined += got.event_id is not None
+    assert 40 < joined < 360  # the stream exercises both joining and starting events

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
+
 from borderwatch.gazetteer import place_contains
 from borderwatch.model import (
     STANCE_KINDS,
@@ -410,7 +412,8 @@ def blocks(p: Profile) -> Blocks:
 
 class Merger:
     """Incremental merging in memory: `add` each profile in turn (for bulk runs and the benchmark; the
-    store makes the same decisions against SQLite). Memory is linear in the profiles added.
+    store makes the same decisions against SQLite, with `choose_event`). Memory is linear in the profiles
+    added; the scoring runs compiled (merge_kernel.py) over the profiles' fields as arrays.
 
     Day- and week-precise candidates come from an index by country, province, district, day and ACLED
     event type, with "" for a part a report did not name. A report naming a district meets that
@@ -419,8 +422,17 @@ class Merger:
     (which is why such reports need a higher score, `threshold_for`). Always of its own event type."""
 
     def __init__(self) -> None:
-        self.members: dict[str, list[Profile]] = {}
+        from borderwatch import merge_kernel
+
+        self._kernel = merge_kernel
+        self.members: dict[str, list[str]] = {}  # event id -> its mention ids, in arrival order
         self.event_of: dict[str, str] = {}
+        self._features = merge_kernel.Features()
+        self._number: dict[str, int] = {}  # event id -> its row in _scored
+        self._scored = np.empty((1024, MAX_MEMBERS_SCORED), dtype=np.int64)
+        self._n_scored = np.zeros(1024, dtype=np.int64)
+        self._docs: dict[str, str | set[str]] = {}  # event id -> its documents (a set once there are two)
+        self._why = np.empty(7)
         self._by_day: dict[tuple, list[str]] = {}
         self._districts_by_day: dict[tuple[str, str, int], set[str]] = {}
         self._provinces_by_day: dict[tuple[str, int], set[str]] = {}
@@ -429,12 +441,56 @@ class Merger:
         self._by_province: dict[tuple[str, str, int, str], list[str]] = {}
 
     def add(self, p: Profile) -> Decision:
-        decision = choose_event(p, self._candidates(p))
+        row = self._features.add(p)
+        candidates = [e for e in sorted(self._candidate_ids(p)) if not self._has_doc(e, p.doc_id)]
+        decision = self._choose(p, row, candidates)
         event_id = decision.event_id or event_id_for(p.id)
-        self.members.setdefault(event_id, []).append(p)
+        self._join(event_id, p, row)
         self.event_of[p.id] = event_id
         self._index(p, event_id)
         return decision
+
+    def _choose(self, p: Profile, row: int, candidates: list[str]) -> Decision:
+        if not candidates:
+            return Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
+        f = self._features
+        numbers = np.fromiter((self._number[e] for e in candidates), dtype=np.int64, count=len(candidates))
+        at, mean = self._kernel.choose(f.ints, f.coords, f.words, f.killed, f.intern("UNKNOWN"), row, numbers,
+                                       self._scored, self._n_scored, MERGE_THRESHOLD, VAGUE_MARGIN, self._why)
+        if at < 0:
+            return Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
+        event_id = candidates[at]
+        why = self._why.tolist()
+        return Decision(event_id, mean, {
+            "mean": round(mean, 3), "members_scored": int(self._n_scored[self._number[event_id]]),
+            "date": round(why[0], 3), "place": round(why[1], 3), "type": round(why[2], 3),
+            "actors": round(why[3], 3), "numbers": round(why[4], 3), "words": round(why[5], 3),
+            "total": round(why[6], 3)})
+
+    def _has_doc(self, event_id: str, doc: str) -> bool:
+        docs = self._docs[event_id]
+        return docs == doc if isinstance(docs, str) else doc in docs
+
+    def _join(self, event_id: str, p: Profile, row: int) -> None:
+        number = self._number.get(event_id)
+        if number is None:
+            number = self._number[event_id] = len(self._number)
+            if number == self._n_scored.shape[0]:
+                self._scored = np.concatenate([self._scored, np.empty_like(self._scored)])
+                self._n_scored = np.concatenate([self._n_scored, np.zeros_like(self._n_scored)])
+            self.members[event_id] = []
+            self._docs[event_id] = p.doc_id
+        else:
+            docs = self._docs[event_id]
+            if isinstance(docs, str):
+                self._docs[event_id] = {docs, p.doc_id}
+            else:
+                docs.add(p.doc_id)
+        k = self._n_scored[number]
+        if k < MAX_MEMBERS_SCORED:
+            self._scored[number, k] = row
+            self._n_scored[number] = k + 1
+        self.members[event_id].append(p.id)
 
     def _day_keys(self, p: Profile, day: int) -> list[tuple]:
         c, t = p.country, p.event_type
@@ -446,7 +502,11 @@ class Merger:
             keys.append((c, "", "", day, t))
         return keys
 
-    def _candidates(self, p: Profile) -> dict[str, list[Profile]]:
+    def candidates(self, p: Profile) -> list[str]:
+        """The events `p` is compared with, in the order they are tried (by id)."""
+        return sorted(self._candidate_ids(p))
+
+    def _candidate_ids(self, p: Profile) -> set[str]:
         ids: set[str] = set()
         found = blocks(p)
         if found.fine is not None:
@@ -469,8 +529,7 @@ class Merger:
             country, admin1, start, end = found.province
             for month in _months(start, end):
                 ids.update(self._by_province.get((country, admin1, month, p.event_type), ()))
-        members = self.members
-        return {event_id: members[event_id] for event_id in sorted(ids)}
+        return ids
 
     def _index(self, p: Profile, event_id: str) -> None:
         if p.fine:
