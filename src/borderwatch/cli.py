@@ -36,12 +36,35 @@ def _fail(e: BorderwatchError) -> typer.Exit:
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl files or folders of them.")],
-           db: DbOption = DEFAULT_DB) -> None:
+           db: DbOption = DEFAULT_DB,
+           engine: Annotated[str, typer.Option(help="local (one process) or dask (extraction on a Dask "
+                                               "cluster, then one ordered load).")] = "local",
+           scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786; "
+                                                         "default: a LocalCluster.")] = None,
+           workers: Annotated[int, typer.Option(help="Dask: worker processes of the LocalCluster.")] = 2,
+           shards: Annotated[Path | None, typer.Option(help="Dask: keep the Parquet shards in this folder "
+                                                       "(shared by all workers when on a cluster).")] = None
+           ) -> None:
     """Read documents, extract their events, and store everything (a re-run adds nothing)."""
     from borderwatch.ingest import read_documents
     from borderwatch.pipeline import ingest_documents
     from borderwatch.store import open_store
 
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+    if engine == "dask":
+        from borderwatch.dask_ingest import ingest_with_dask
+
+        try:
+            with open_store(db) as store:
+                result = ingest_with_dask(paths, store, scheduler=scheduler, workers=workers, shard_dir=shards,
+                                          keep_shards=shards is not None)
+                counts = store.counts()
+        except BorderwatchError as e:
+            raise _fail(e) from e
+        console.print(f"{result.line()}; store now holds {counts.get('documents', 0)} documents, "
+                      f"{counts.get('events', 0)} events")
+        return
     try:
         documents = read_documents(paths)  # streamed: memory stays flat in corpus size
         with open_store(db) as store, Progress(

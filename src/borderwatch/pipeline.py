@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -43,19 +44,38 @@ BATCH_DOCUMENTS = 100
 def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theatre | None = None,
                      on_document: Callable[[Document], None] | None = None,
                      batch_size: int = BATCH_DOCUMENTS) -> IngestSummary:
-    """Extract and store documents, streaming, in batches. Never raises for a bad document."""
+    """Extract and store documents, streaming, in batches. Never raises for a bad document. A document
+    already stored is not extracted again."""
     theatre = theatre or load_theatre()
+    pairs = ((doc, functools.partial(extract_safely, doc, theatre)) for doc in documents)
+    return _store_all(pairs, store, on_document, batch_size)
+
+
+def ingest_extracted(items: Iterable[tuple[Document, list[Mention]]], store: Store,
+                     on_document: Callable[[Document], None] | None = None,
+                     batch_size: int = BATCH_DOCUMENTS) -> IngestSummary:
+    """Store documents extracted elsewhere (a Dask worker, say), exactly as `ingest_documents` stores
+    its own: same batches, same merging, same summary."""
+    return _store_all(((doc, _constant(mentions)) for doc, mentions in items), store, on_document, batch_size)
+
+
+def _constant(mentions: list[Mention]) -> Callable[[], list[Mention]]:
+    return lambda: mentions
+
+
+def _store_all(pairs: Iterable[tuple[Document, Callable[[], list[Mention]]]], store: Store,
+               on_document: Callable[[Document], None] | None, batch_size: int) -> IngestSummary:
     summary = IngestSummary()
     started = time.perf_counter()
-    for batch in _batches(documents, batch_size):
-        known = store.known_documents([d.id for d in batch if d.status is DocStatus.OK])
+    for batch in _batches(pairs, batch_size):
+        known = store.known_documents([d.id for d, _ in batch if d.status is DocStatus.OK])
         items = []
-        for doc in batch:
+        for doc, mentions_of in batch:
             summary.read += 1
             if doc.status is DocStatus.OK and doc.id in known:
                 summary.unchanged += 1
             else:
-                items.append((doc, _extract_safely(doc, theatre)))
+                items.append((doc, mentions_of()))
         for (doc, mentions), result in zip(items, store.add_documents(items), strict=True):
             if isinstance(result, BorderwatchError):
                 doc.status, doc.error, mentions = DocStatus.FAILED, f"store: {result}", []
@@ -68,7 +88,7 @@ def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theat
             else:
                 summary.unchanged += 1
         if on_document is not None:
-            for doc in batch:
+            for doc, _ in batch:
                 on_document(doc)
     if summary.added:
         summary.links_resolved = store.resolve_links()  # references to events that came in later
@@ -76,7 +96,7 @@ def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theat
     return summary
 
 
-def _extract_safely(doc: Document, theatre: Theatre) -> list[Mention]:
+def extract_safely(doc: Document, theatre: Theatre) -> list[Mention]:
     """The document's mentions; a failure on one document marks it failed instead of stopping the run."""
     if doc.status is not DocStatus.OK:
         return []
@@ -87,10 +107,10 @@ def _extract_safely(doc: Document, theatre: Theatre) -> list[Mention]:
         return []
 
 
-def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for doc in documents:
-        batch.append(doc)
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []

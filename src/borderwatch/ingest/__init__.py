@@ -8,6 +8,7 @@ from borderwatch.ingest.files import (
     MAX_DOCUMENT_BYTES,
     decode_text,
     failed_document,
+    input_files,
     read_documents,
     read_file,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "decode_text",
     "failed_document",
+    "input_files",
     "parse_html_document",
     "parse_jsonl_line",
     "parse_published",

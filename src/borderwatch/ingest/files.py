@@ -163,38 +163,49 @@ def read_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Do
         yield failed_document(source, b"", f"cannot read: {e.strerror or e}")
 
 
-def _documents_in_directory(directory: Path, max_bytes: int) -> Iterator[Document]:
-    """Documents under `directory`, depth first in name order, so every run sees the same order.
+def input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files `read_documents` reads, in its order: folders walked depth first in name order (so every
+    run sees the same order), hidden entries and other suffixes skipped, symbolic links to folders not
+    followed (a link cycle cannot loop forever). A path that is missing, or a folder that cannot be
+    listed, is yielded as given: reading it reports why. Workers of a distributed ingest each read a
+    slice of this list."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _files_in_directory(path)
+        else:
+            yield path
 
-    Hidden files and folders (".git", ".DS_Store") and other suffixes are skipped; symbolic links to
-    folders are not followed, so a link cycle cannot loop forever.
-    """
+
+def _files_in_directory(directory: Path) -> Iterator[Path]:
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as e:
-        yield failed_document(str(directory), b"", f"cannot read: {e.strerror or e}")
+    except OSError:
+        yield directory
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _documents_in_directory(Path(entry.path), max_bytes)
+            yield from _files_in_directory(Path(entry.path))
         elif entry.is_file() and Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES:
-            yield from read_file(Path(entry.path), max_bytes=max_bytes)
+            yield Path(entry.path)
 
 
 def read_documents(paths: Iterable[str | Path], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Document]:
-    """Documents from files and directories (walked recursively, in sorted order).
+    """Documents from files and directories (walked recursively, in sorted order: `input_files`).
 
     Never raises for bad input: a missing path, an unsupported file, binary or undecodable bytes, an
     empty or oversize file and a bad JSONL line each yield a Document with status FAILED and a one-line
     `error`.
     """
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from _documents_in_directory(path, max_bytes)
+    for path in input_files(paths):
+        if path.is_dir():  # a folder that could not be listed
+            try:
+                os.listdir(path)
+            except OSError as e:
+                yield failed_document(str(path), b"", f"cannot read: {e.strerror or e}")
         elif path.exists():
             yield from read_file(path, max_bytes=max_bytes)
         else:
