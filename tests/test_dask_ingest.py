@@ -46,8 +46,10 @@ def dump(db: Path) -> dict[str, list[tuple]]:
 
 def test_slices_follow_the_single_process_reading_order(corpus):
     files = [str(p) for p in input_files([corpus])]
-    slices = file_slices([corpus], per_task=3)
-    assert [f for s in slices for f in s] == files and all(len(s) <= 3 for s in slices)
+    slices = file_slices([corpus], bytes_per_task=3000)
+    assert [f for s in slices for f in s] == files and len(slices) > 3
+    sizes = [sum(Path(f).stat().st_size for f in s[:-1]) for s in slices]
+    assert all(size < 3000 for size in sizes)  # a slice closes at the file that reaches the budget
     by_file = [doc.id for f in files for doc in read_documents([f])]
     assert by_file == [doc.id for doc in read_documents([corpus])]
 
@@ -58,7 +60,8 @@ def test_dask_ingest_leaves_the_store_exactly_as_a_single_process_run(tmp_path, 
         expected = ingest_paths([corpus], store)
     shards = tmp_path / "shards"
     with open_store(distributed) as store:
-        got = ingest_with_dask([corpus], store, workers=2, per_task=3, shard_dir=shards, keep_shards=True)
+        got = ingest_with_dask([corpus], store, workers=2, bytes_per_task=3000, shard_dir=shards,
+                               keep_shards=True)
     assert (got.ingest.read, got.ingest.added, got.ingest.failed, got.ingest.mentions) == (
         expected.read, expected.added, expected.failed, expected.mentions)
     assert got.ingest.failed == 2 and got.workers == 2 and got.tasks > 2

@@ -35,9 +35,10 @@ from borderwatch.model import DocStatus, Document, Mention
 from borderwatch.pipeline import IngestSummary, ingest_extracted
 from borderwatch.store import Store
 
-# Input files per task: enough that a task's fixed cost (scheduling, theatre loading once per worker
-# process, writing two Parquet files) is small beside its extraction, few enough to keep workers busy.
-FILES_PER_TASK = 200
+# Input bytes per task: a task's fixed cost (scheduling, writing two Parquet files) must be small beside
+# its extraction (about 2 MB of articles a second per worker here), and tasks many enough to keep every
+# worker busy to the end. Sliced by bytes, not files: one JSONL file can hold thousands of articles.
+BYTES_PER_TASK = 2_000_000
 
 _DOCUMENT_COLUMNS = ("order", "id", "url", "title", "outlet", "published", "fetched", "language", "source",
                      "status", "error", "text")
@@ -74,12 +75,26 @@ class DaskSummary:
                 f"{self.extract_seconds:.1f} s, load {self.load_seconds:.1f} s, peak worker memory {peak:.0f} MiB")
 
 
-def file_slices(paths: Iterable[str | Path], per_task: int = FILES_PER_TASK) -> list[list[str]]:
-    """The input files in single-process order, cut into consecutive slices of `per_task`."""
+def file_slices(paths: Iterable[str | Path], bytes_per_task: int = BYTES_PER_TASK) -> list[list[str]]:
+    """The input files in single-process order, cut into consecutive slices of about `bytes_per_task`
+    (at least one file each)."""
     from borderwatch.ingest import input_files
 
-    files = [str(p) for p in input_files(paths)]
-    return [files[i:i + per_task] for i in range(0, len(files), per_task)]
+    slices: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path in input_files(paths):
+        current.append(str(path))
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass  # missing or unreadable: its task reports it
+        if size >= bytes_per_task:
+            slices.append(current)
+            current, size = [], 0
+    if current:
+        slices.append(current)
+    return slices
 
 
 def extract_shard(index: int, files: Sequence[str], out_dir: str, theatre_name: str = "afpak") -> ShardResult:
@@ -191,7 +206,7 @@ def _document_from_row(row: dict) -> Document:
 
 def ingest_with_dask(paths: Iterable[str | Path], store: Store, *, scheduler: str | None = None,
                      workers: int = 2, shard_dir: str | Path | None = None, keep_shards: bool = False,
-                     per_task: int = FILES_PER_TASK,
+                     bytes_per_task: int = BYTES_PER_TASK,
                      on_document: Callable[[Document], None] | None = None) -> DaskSummary:
     """Extract on Dask (a LocalCluster of `workers` processes, or the cluster at `scheduler`), then load
     the shards into `store` in input order. The shards go to `shard_dir` (a temporary folder when not
@@ -200,7 +215,7 @@ def ingest_with_dask(paths: Iterable[str | Path], store: Store, *, scheduler: st
         from distributed import Client, LocalCluster, as_completed
     except ImportError as e:  # pragma: no cover - a dependency of borderwatch
         raise BorderwatchError("the dask engine needs the 'distributed' package") from e
-    slices = file_slices(paths, per_task)
+    slices = file_slices(paths, bytes_per_task)
     own_dir = shard_dir is None
     out = Path(shard_dir) if shard_dir is not None else Path(tempfile.mkdtemp(prefix="borderwatch-shards-"))
     out.mkdir(parents=True, exist_ok=True)
