@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -96,12 +99,47 @@ def _store_all(pairs: Iterable[tuple[Document, Callable[[], list[Mention]]]], st
     return summary
 
 
-def extract_safely(doc: Document, theatre: Theatre) -> list[Mention]:
-    """The document's mentions; a failure on one document marks it failed instead of stopping the run."""
+# The longest one document's extraction may take. A 3 KB article takes milliseconds and the largest
+# accepted document (5 MB of text) about ten seconds here; past this, a pathological input must not hold
+# up the run: the document is recorded as failed and the run goes on.
+MAX_EXTRACT_SECONDS = 30.0
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the block after `seconds` (SIGALRM: the main thread of a Unix process only;
+    elsewhere, as on Dask's worker threads, the block runs unlimited)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_safely(doc: Document, theatre: Theatre, max_seconds: float = MAX_EXTRACT_SECONDS) -> list[Mention]:
+    """The document's mentions; a failure on one document marks it failed instead of stopping the run, and
+    so does an extraction that takes longer than `max_seconds`."""
     if doc.status is not DocStatus.OK:
         return []
     try:
-        return extract(doc, theatre)
+        with _time_limit(max_seconds):
+            return extract(doc, theatre)
+    except _TooSlow:
+        doc.status, doc.error = DocStatus.FAILED, f"extraction took longer than {max_seconds:g} s"
+        return []
     except Exception as e:  # noqa: BLE001 - a bug on one document must not lose the others
         doc.status, doc.error = DocStatus.FAILED, f"extraction failed: {type(e).__name__}: {e}"
         return []

@@ -8,11 +8,15 @@ an id derived from its source and bytes, so a re-run recognises it instead of du
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
+import io
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from borderwatch.errors import DocumentError
 from borderwatch.ingest.html import declared_charset, parse_html_document
@@ -29,6 +33,8 @@ TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# Any of those, gzip-compressed ("dawn.jsonl.gz", "page.html.gz"): archives and feeds dumps often are.
+GZIP_SUFFIX = ".gz"
 
 # Byte-order marks with their codec and the name used in error messages, longest first: the UTF-32 LE
 # mark begins with the UTF-16 LE one.
@@ -112,15 +118,19 @@ def _reject_binary(text: str) -> str:
     return text
 
 
-def _read_single(path: Path, source: str, max_bytes: int,
-                 parse: Callable[[str, str], Document], *, html: bool) -> Document:
+def _read_single(path: Path, source: str, max_bytes: int, parse: Callable[[str, str], Document], *,
+                 html: bool, compressed: bool = False) -> Document:
     size = path.stat().st_size
     if size > max_bytes:
         return failed_document(source, f"size={size}".encode(), f"too large: {size:,} bytes > {max_bytes:,}")
-    with path.open("rb") as stream:
-        raw = stream.read(max_bytes + 1)
-    if len(raw) > max_bytes:  # the file grew after stat()
-        return failed_document(source, raw[:max_bytes], f"too large: more than {max_bytes:,} bytes")
+    try:
+        with _open(path, compressed) as stream:
+            raw = stream.read(max_bytes + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        return failed_document(source, f"gzip={size}".encode(), f"not a valid gzip file: {e}")
+    if len(raw) > max_bytes:  # the file grew after stat(), or decompresses to more than the limit
+        what = "decompresses to more than" if compressed else "more than"
+        return failed_document(source, raw[:max_bytes], f"too large: {what} {max_bytes:,} bytes")
     if not raw:
         return failed_document(source, raw, "empty file")
     try:
@@ -130,37 +140,63 @@ def _read_single(path: Path, source: str, max_bytes: int,
         return failed_document(source, raw, str(e))
 
 
-def _read_jsonl(path: Path, source: str, max_bytes: int) -> Iterator[Document]:
-    with path.open("rb") as stream:
-        for line in read_jsonl_lines(stream, max_bytes):
-            line_source = f"{source}#L{line.number}"
-            if line.size > max_bytes:
-                yield failed_document(line_source, line.raw,
-                                      f"line {line.number}: too large: {line.size:,} bytes > {max_bytes:,}")
-                continue
-            try:
-                yield parse_jsonl_line(line.raw, line_source)
-            except DocumentError as e:
-                yield failed_document(line_source, line.raw, f"line {line.number}: {e}")
+def _read_jsonl(path: Path, source: str, max_bytes: int, compressed: bool = False) -> Iterator[Document]:
+    try:
+        with _open(path, compressed) as stream:
+            yield from _jsonl_documents(io.BufferedReader(stream) if compressed else stream, source, max_bytes)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        yield failed_document(f"{source}#gzip", str(e).encode(), f"not a valid gzip file: {e}")
+
+
+def _jsonl_documents(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Document]:
+    for line in read_jsonl_lines(stream, max_bytes):
+        line_source = f"{source}#L{line.number}"
+        if line.size > max_bytes:
+            yield failed_document(line_source, line.raw,
+                                  f"line {line.number}: too large: {line.size:,} bytes > {max_bytes:,}")
+            continue
+        try:
+            yield parse_jsonl_line(line.raw, line_source)
+        except DocumentError as e:
+            yield failed_document(line_source, line.raw, f"line {line.number}: {e}")
+
+
+def document_suffix(path: Path) -> str:
+    """The suffix that says how to read a file: ".txt", ".html", ".jsonl", or that of "x.jsonl.gz"."""
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and suffixes[-1] == GZIP_SUFFIX and len(suffixes) > 1:
+        return suffixes[-2]
+    return path.suffix.lower()
+
+
+def is_document_file(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in DOCUMENT_SUFFIXES or (suffix == GZIP_SUFFIX and document_suffix(path) in DOCUMENT_SUFFIXES)
 
 
 def read_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Document]:
-    """The Documents in one file (one, or one per JSONL line); failures are FAILED Documents."""
+    """The Documents in one file (one, or one per JSONL line); failures are FAILED Documents. A ".gz"
+    file is read through gzip, with the same size limit on what it decompresses to."""
     source = str(path)
-    suffix = path.suffix.lower()
+    suffix = document_suffix(path)
+    compressed = path.suffix.lower() == GZIP_SUFFIX
     try:
         if not path.is_file():
             yield failed_document(source, b"", "not a regular file")
-        elif suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, source, max_bytes)
-        elif suffix in HTML_SUFFIXES:
-            yield _read_single(path, source, max_bytes, parse_html_document, html=True)
-        elif suffix in TEXT_SUFFIXES:
-            yield _read_single(path, source, max_bytes, parse_text_document, html=False)
-        else:
+        elif suffix not in DOCUMENT_SUFFIXES:
             yield failed_document(source, b"", f"unsupported file type {suffix or '(no suffix)'}")
+        elif suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(path, source, max_bytes, compressed)
+        elif suffix in HTML_SUFFIXES:
+            yield _read_single(path, source, max_bytes, parse_html_document, html=True, compressed=compressed)
+        else:
+            yield _read_single(path, source, max_bytes, parse_text_document, html=False, compressed=compressed)
     except OSError as e:
         yield failed_document(source, b"", f"cannot read: {e.strerror or e}")
+
+
+def _open(path: Path, compressed: bool) -> BinaryIO:
+    return gzip.open(path, "rb") if compressed else path.open("rb")  # type: ignore[return-value]
 
 
 def input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -189,7 +225,7 @@ def _files_in_directory(directory: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _files_in_directory(Path(entry.path))
-        elif entry.is_file() and Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES:
+        elif entry.is_file() and is_document_file(Path(entry.name)):
             yield Path(entry.path)
 
 
