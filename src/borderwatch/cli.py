@@ -43,9 +43,13 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl
                                                          "default: a LocalCluster.")] = None,
            workers: Annotated[int, typer.Option(help="Dask: worker processes of the LocalCluster.")] = 2,
            shards: Annotated[Path | None, typer.Option(help="Dask: keep the Parquet shards in this folder "
-                                                       "(shared by all workers when on a cluster).")] = None
+                                                       "(shared by all workers when on a cluster).")] = None,
+           relevant_only: Annotated[bool, typer.Option("--relevant-only", help="Leave out, before extraction, "
+                                                       "documents that name none of the theatre's actors and "
+                                                       "places (for a general news firehose).")] = False
            ) -> None:
-    """Read documents, extract their events, and store everything (a re-run adds nothing)."""
+    """Read documents (.txt, .html, .jsonl, their .gz, and .warc web archives), extract their events, and
+    store everything (a re-run adds nothing)."""
     from borderwatch.ingest import read_documents
     from borderwatch.pipeline import ingest_documents
     from borderwatch.store import open_store
@@ -71,7 +75,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .html, .jsonl
                 TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("ingest", total=None)
-            summary = ingest_documents(documents, store, on_document=lambda _d: bar.advance(task))
+            summary = ingest_documents(documents, store, on_document=lambda _d: bar.advance(task),
+                                       relevant_only=relevant_only)
             counts = store.counts()
     except BorderwatchError as e:
         raise _fail(e) from e
@@ -101,6 +106,68 @@ def import_(dataset: Annotated[str, typer.Argument(help="ucdp (UCDP GED CSV) or 
     for problem in summary.rejected[:show_rejected]:
         err.print(f"rejected line {problem.line}: {problem.reason}")
     console.print(summary.line())
+
+
+@app.command()
+def fetch(urls: Annotated[list[str], typer.Argument(help="Article URLs (http or https).")],
+          db: DbOption = DEFAULT_DB,
+          allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and private "
+                                                      "addresses (an intranet); refused by default.")] = False
+          ) -> None:
+    """Fetch single articles (robots.txt, size and time limits, public addresses only) and ingest them."""
+    from borderwatch.ingest.fetch import fetch_documents
+    from borderwatch.pipeline import ingest_documents
+    from borderwatch.store import open_store
+
+    try:
+        with open_store(db) as store:
+            summary = ingest_documents(fetch_documents(urls, allow_private=allow_private), store)
+            failures = [(source or doc_id, error) for doc_id, source, error in store.failures()]
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    console.print(summary.line())
+    for doc_id, error in failures[-summary.failed:] if summary.failed else []:
+        err.print(f"failed {doc_id}: {error}")
+
+
+@app.command()
+def watch(feeds: Annotated[Path, typer.Option(help="The feed list (see feeds.yaml and docs/sources.md).")],
+          db: DbOption = DEFAULT_DB,
+          every: Annotated[str, typer.Option(help="Time between polls: 900, 15m, 1h.")] = "15m",
+          cycles: Annotated[int | None, typer.Option(help="Stop after this many polls (default: run until "
+                                                     "Ctrl-C).")] = None,
+          allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow loopback and private "
+                                                      "addresses (an intranet); refused by default.")] = False
+          ) -> None:
+    """Poll RSS/Atom feeds, fetch new articles, ingest and merge them; one log line per cycle. Stops cleanly
+    on Ctrl-C and resumes where it left off (state in <db>.watch.json)."""
+    import signal
+
+    from borderwatch.ingest.feeds import parse_interval, watch_state_path
+    from borderwatch.ingest.feeds import watch as watch_feeds
+    from borderwatch.store import open_store
+
+    stopping = []
+
+    def stop(_signum, _frame) -> None:
+        if stopping:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        stopping.append(True)
+        err.print("stopping after the current article (Ctrl-C again to stop now)")
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        with open_store(db) as store:
+            n = watch_feeds(feeds, store, every_seconds=parse_interval(every), stop=lambda: bool(stopping),
+                            on_cycle=lambda c: console.print(c.line()), allow_private=allow_private,
+                            state_path=watch_state_path(db), max_cycles=cycles)
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    console.print(f"watched {n} cycles; state kept in {watch_state_path(db)}")
 
 
 @app.command()

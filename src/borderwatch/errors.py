@@ -28,3 +28,13 @@ class DatasetFormatError(DocumentError):
 class AnalysisError(BorderwatchError):
     """An analysis cannot run on the data it was given (too few periods, a constant series, a bad option);
     the message says what to change."""
+
+
+class UnsafeAddressError(DocumentError):
+    """A URL is refused before any connection: not http(s), unresolvable, or a non-public address.
+
+    Pass `allow_private=True` (or `private_networks`) to fetch from an intranet on purpose."""
+
+
+class FeedListError(BorderwatchError):
+    """A feeds.yaml cannot be read or does not have the shape docs/sources.md describes."""

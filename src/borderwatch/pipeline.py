@@ -28,6 +28,7 @@ class IngestSummary:
     failed: int = 0
     mentions: int = 0
     links_resolved: int = 0
+    not_relevant: int = 0  # left out by the relevance filter before extraction (ingest_documents(relevant_only))
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
 
@@ -35,8 +36,9 @@ class IngestSummary:
         why = ""
         if self.reasons:
             why = " (" + "; ".join(f"{n} {reason}" for reason, n in self.reasons.most_common(3)) + ")"
+        skipped = f", {self.not_relevant} not relevant" if self.not_relevant else ""
         return (f"{self.read} documents read, {self.added} added, {self.unchanged} already stored, "
-                f"{self.failed} failed{why}, {self.mentions} mentions, {self.seconds:.1f} s")
+                f"{self.failed} failed{why}{skipped}, {self.mentions} mentions, {self.seconds:.1f} s")
 
 
 # Documents written per transaction. Each still lands whole (a savepoint per document); a crash loses
@@ -46,12 +48,24 @@ BATCH_DOCUMENTS = 100
 
 def ingest_documents(documents: Iterable[Document], store: Store, theatre: Theatre | None = None,
                      on_document: Callable[[Document], None] | None = None,
-                     batch_size: int = BATCH_DOCUMENTS) -> IngestSummary:
+                     batch_size: int = BATCH_DOCUMENTS, relevant_only: bool = False) -> IngestSummary:
     """Extract and store documents, streaming, in batches. Never raises for a bad document. A document
-    already stored is not extracted again."""
+    already stored is not extracted again. With `relevant_only`, documents that name none of the
+    theatre's actors and places (extract/relevance.py) are left out before extraction and not stored:
+    a general news firehose then costs little."""
     theatre = theatre or load_theatre()
+    skipped = [0]
+    if relevant_only:
+        from borderwatch.extract.relevance import relevant_documents
+
+        def count(_doc: Document) -> None:
+            skipped[0] += 1
+
+        documents = relevant_documents(documents, theatre, on_skip=count)
     pairs = ((doc, functools.partial(extract_safely, doc, theatre)) for doc in documents)
-    return _store_all(pairs, store, on_document, batch_size)
+    summary = _store_all(pairs, store, on_document, batch_size)
+    summary.not_relevant = skipped[0]
+    return summary
 
 
 def ingest_extracted(items: Iterable[tuple[Document, list[Mention]]], store: Store,

@@ -35,6 +35,8 @@ JSONL_SUFFIXES = frozenset({".jsonl"})
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 # Any of those, gzip-compressed ("dawn.jsonl.gz", "page.html.gz"): archives and feeds dumps often are.
 GZIP_SUFFIX = ".gz"
+# Web archives (Common Crawl news, a crawler's output): one Document per HTML page (ingest/archives.py).
+WARC_SUFFIXES = frozenset({".warc", ".arc"})
 
 # Byte-order marks with their codec and the name used in error messages, longest first: the UTF-32 LE
 # mark begins with the UTF-16 LE one.
@@ -170,8 +172,9 @@ def document_suffix(path: Path) -> str:
 
 
 def is_document_file(path: Path) -> bool:
+    readable = DOCUMENT_SUFFIXES | WARC_SUFFIXES
     suffix = path.suffix.lower()
-    return suffix in DOCUMENT_SUFFIXES or (suffix == GZIP_SUFFIX and document_suffix(path) in DOCUMENT_SUFFIXES)
+    return suffix in readable or (suffix == GZIP_SUFFIX and document_suffix(path) in readable)
 
 
 def read_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Document]:
@@ -183,6 +186,10 @@ def read_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Do
     try:
         if not path.is_file():
             yield failed_document(source, b"", "not a regular file")
+        elif suffix in WARC_SUFFIXES:
+            from borderwatch.ingest.archives import read_warc
+
+            yield from read_warc(path, max_bytes=max_bytes)
         elif suffix not in DOCUMENT_SUFFIXES:
             yield failed_document(source, b"", f"unsupported file type {suffix or '(no suffix)'}")
         elif suffix in JSONL_SUFFIXES:
