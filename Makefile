@@ -32,6 +32,8 @@ bench: setup  ## speed and memory figures (reads ../shared when it is there)
 	$(BIN)/python benchmarks/bench_hawkes.py
 	$(BIN)/python benchmarks/bench_relevance.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 gazetteer: setup  ## rebuild the shipped gazetteer from ../shared/data
 	$(BIN)/python scripts/build_gazetteer.py

@@ -171,6 +171,29 @@ def watch(feeds: Annotated[Path, typer.Option(help="The feed list (see feeds.yam
 
 
 @app.command()
+def serve(db: DbOption = DEFAULT_DB,
+          host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless you mean to "
+                                            "share it.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port.")] = 8000,
+          token: Annotated[str | None, typer.Option(envvar="BORDERWATCH_WRITE_TOKEN", help="Enable POST "
+                                                    "/api/documents for requests bearing this token "
+                                                    "(or $BORDERWATCH_WRITE_TOKEN); read-only without.")]
+          = None,
+          tiles: Annotated[str | None, typer.Option(help="An online raster tile URL template for the map, "
+                                                    "e.g. https://tile.example/{z}/{x}/{y}.png.")] = None) -> None:
+    """The REST API (docs at /docs) and the analyst's dashboard (at /), from one local server."""
+    from borderwatch.web import serve as serve_app
+
+    if not Path(db).exists():
+        raise _fail(BorderwatchError(f"no store at {db}: ingest something first (borderwatch ingest ...)"))
+    if token is not None and len(token) < 16:
+        raise typer.BadParameter("the write token must be at least 16 characters")
+    console.print(f"serving {db} on http://{host}:{port}/ (API docs at /docs); "
+                  f"{'writes need the token' if token else 'read-only'}; Ctrl-C to stop")
+    serve_app(db, host=host, port=port, write_token=token, tiles_url=tiles)
+
+
+@app.command()
 def events(db: DbOption = DEFAULT_DB,
            country: Annotated[str | None, typer.Option(help="ISO2 country code, e.g. AF.")] = None,
            actor: Annotated[str | None, typer.Option(help="Actor id as actor1 or actor2, e.g. TTP.")] = None,

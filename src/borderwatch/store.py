@@ -9,7 +9,9 @@ See docs/store-and-export.md.
 
 from __future__ import annotations
 
+import enum
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -89,6 +91,12 @@ CACHE_KIB = 32_768
 _PLACE_DDL = """
     place_id TEXT, location TEXT, place_country TEXT, country TEXT, admin1 TEXT, admin2 TEXT,
     latitude REAL, longitude REAL, geo_precision INTEGER, border INTEGER"""
+# What the text search (migration 5) indexes of an event's own columns; `{e}` is the row's name.
+_EVENT_TEXT_COLUMNS = ("location", "admin2", "admin1", "actor1", "actor2", "source_actor1", "source_actor2")
+# (concat_ws would say it shorter, but needs SQLite 3.44; Debian 12 ships 3.40.)
+_EVENT_PLACE_TEXT = " || ' ' || ".join(f"coalesce({{e}}.{c}, '')" for c in ("location", "admin2", "admin1"))
+_EVENT_ACTOR_TEXT = " || ' ' || ".join(f"coalesce({{e}}.{c}, '')"
+                                       for c in ("actor1", "actor2", "source_actor1", "source_actor2"))
 
 # MIGRATIONS[i] brings a database from version i to version i + 1. Append, never edit a released step.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -172,6 +180,60 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE events ADD COLUMN source_actor1 TEXT",
         "ALTER TABLE events ADD COLUMN source_actor2 TEXT",
         "CREATE INDEX ix_events_source ON events (source, date_start)",
+    ),
+    (  # 5: the API's queries (docs/api.md). Each common filter leads an index that ends in the keyset
+        # order (date_start, id), so "newest 100 of X" reads 100 index entries whatever X's size; these
+        # replace the single-column ones (the flags' too: few events are contested). The longest date range
+        # is an indexed expression, so a `since` filter can bound its scan by date_start. `event_text` is
+        # the text search (location, actors, evidence), one row per event, kept in step with every write
+        # by the triggers below; `event_text_keys` gives each event a stable integer key (VACUUM may
+        # renumber the rowids of events, whose key is text).
+        "DROP INDEX ix_events_country",
+        "DROP INDEX ix_events_actor1",
+        "DROP INDEX ix_events_actor2",
+        "DROP INDEX ix_events_event_type",
+        "DROP INDEX ix_events_cross_border",
+        "CREATE INDEX ix_events_country_date ON events (country, date_start, id)",
+        "CREATE INDEX ix_events_admin1_date ON events (admin1, date_start, id)",
+        "CREATE INDEX ix_events_actor1_date ON events (actor1, date_start, id)",
+        "CREATE INDEX ix_events_actor2_date ON events (actor2, date_start, id)",
+        "CREATE INDEX ix_events_dyad_date ON events (actor1, actor2, date_start, id)",
+        "CREATE INDEX ix_events_type_date ON events (event_type, date_start, id)",
+        "CREATE INDEX ix_events_sub_type_date ON events (sub_event_type, date_start, id)",
+        "CREATE INDEX ix_events_source_date ON events (source, date_start, id)",
+        "CREATE INDEX ix_events_contested_date ON events (contested, date_start, id)",
+        "CREATE INDEX ix_events_cross_border_date ON events (cross_border, date_start, id)",
+        "CREATE INDEX ix_events_fatalities ON events (fatalities_best, id)",
+        "CREATE INDEX ix_events_span ON events (julianday(date_end) - julianday(date_start))",
+        "CREATE TABLE event_text_keys (text_rowid INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE)",
+        "CREATE VIRTUAL TABLE event_text USING fts5(place, actors, evidence, "
+        "tokenize = 'unicode61 remove_diacritics 2')",
+        f"""CREATE TRIGGER event_text_on_insert AFTER INSERT ON events BEGIN
+            INSERT INTO event_text_keys (event_id) VALUES (new.id);
+            INSERT INTO event_text (rowid, place, actors, evidence)
+            VALUES (last_insert_rowid(), {_EVENT_PLACE_TEXT.format(e="new")}, {_EVENT_ACTOR_TEXT.format(e="new")}, '');
+        END""",
+        f"""CREATE TRIGGER event_text_on_update AFTER UPDATE OF location, admin1, admin2, actor1, actor2,
+            source_actor1, source_actor2 ON events
+            WHEN {" OR ".join(f"new.{c} IS NOT old.{c}" for c in _EVENT_TEXT_COLUMNS)} BEGIN
+            UPDATE event_text SET place = {_EVENT_PLACE_TEXT.format(e="new")},
+                actors = {_EVENT_ACTOR_TEXT.format(e="new")}
+            WHERE rowid = (SELECT text_rowid FROM event_text_keys WHERE event_id = new.id);
+        END""",
+        """CREATE TRIGGER event_text_on_delete AFTER DELETE ON events BEGIN
+            DELETE FROM event_text WHERE rowid = (SELECT text_rowid FROM event_text_keys WHERE event_id = old.id);
+            DELETE FROM event_text_keys WHERE event_id = old.id;
+        END""",
+        # once per mention (its `evidence` column joins its sentences), not once per sentence
+        """CREATE TRIGGER event_text_on_mention AFTER INSERT ON mentions WHEN new.evidence IS NOT NULL BEGIN
+            UPDATE event_text SET evidence = evidence || ' ' || new.evidence
+            WHERE rowid = (SELECT text_rowid FROM event_text_keys WHERE event_id = new.event_id);
+        END""",
+        "INSERT INTO event_text_keys (event_id) SELECT id FROM events ORDER BY rowid",
+        f"""INSERT INTO event_text (rowid, place, actors, evidence)
+            SELECT k.text_rowid, {_EVENT_PLACE_TEXT.format(e="e")}, {_EVENT_ACTOR_TEXT.format(e="e")},
+                   coalesce((SELECT group_concat(m.evidence, ' ') FROM mentions m WHERE m.event_id = e.id), '')
+            FROM events e JOIN event_text_keys k ON k.event_id = e.id""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -1122,6 +1184,183 @@ class Store:
         except SQLAlchemyError as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
 
+    # -- queries for the API (borderwatch.web, docs/api.md): rows as plain column dicts, pages by keyset
+    # (never OFFSET, never a COUNT(*) behind a page). The SQL comes from the builders at the end of this
+    # module, from an EventQuery; every value travels as a bound parameter.
+
+    @contextmanager
+    def _raw_reading(self) -> Iterator[sqlite3.Connection]:
+        """The driver's connection inside one read transaction (one snapshot for the whole block)."""
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn.connection.driver_connection
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            raise StoreError(f"cannot read the store: {_reason(e)}") from e
+
+    def event_page(self, query: EventQuery, order: EventOrder | None = None, limit: int = 100,
+                   after: PageKey | None = None) -> tuple[list[dict[str, Any]], PageKey | None]:
+        """Up to `limit` event summaries (SUMMARY_COLUMNS) matching `query` in `order` (newest first by
+        default), starting after the key the previous page returned; and the next page's key, None on the
+        last page. Undated events (or those without a death toll, for the fatalities orders) come after
+        the others going down and before them going up, as SQLite sorts NULL lowest."""
+        order = order or EventOrder.NEWEST
+        rows: list[dict[str, Any]] = []
+        with self._raw_reading() as db:
+            span = _longest_span_days(db) if query.since is not None else None
+            plan = _plan_page(db, query, order, span)
+            segments = _segments(order, query)
+            # a key from a segment this query has not (the filters changed between pages): nothing after it
+            first = 0 if after is None else (segments.index(after.null_segment)
+                                             if after.null_segment in segments else len(segments))
+            for null_segment in segments[first:]:
+                key = after if after is not None and after.null_segment == null_segment else None
+                wanted = limit + 1 - len(rows)
+                statements = _page_statements(query, order, plan, null_segment, key, wanted)
+                found = _merged_page(db, statements, order, null_segment, wanted)
+                if (len(found) < wanted and plan.bounded
+                        and not _walks_exhausted(db, query, order, plan, null_segment, key)):
+                    statements = _page_statements(query, order, plan.fallback(db), null_segment, key, wanted)
+                    found = _merged_page(db, statements, order, null_segment, wanted)
+                rows.extend(found)
+                if len(rows) > limit:
+                    break
+        if len(rows) <= limit:
+            return rows, None
+        last = rows[limit - 1]
+        value = last[order.column]
+        return rows[:limit], PageKey(value is None, value, last["id"])
+
+    def event_count(self, query: EventQuery) -> int:
+        """How many events match `query`."""
+        with self._raw_reading() as db:
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]
+
+    def event_points(self, query: EventQuery) -> list[tuple]:
+        """Every matching event as (POINT_COLUMNS): the compact form a map of all of them needs; `day`
+        is days since 1970-01-01, None when undated."""
+        with self._raw_reading() as db:
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            return db.execute(f"SELECT {_POINT_SELECT} FROM events e WHERE {where}", params).fetchall()
+
+    def event_period_counts(self, query: EventQuery, period: str) -> list[tuple[str, str | None, int]]:
+        """(first day of the period, actor1, events) for the dated events matching `query`; `period` is
+        one of PERIOD_STARTS (day, week from Monday, month)."""
+        if period not in PERIOD_STARTS:
+            raise StoreError(f"unknown period {period!r}: choose one of {', '.join(PERIOD_STARTS)}")
+        with self._raw_reading() as db:
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            return db.execute(
+                f"SELECT {PERIOD_STARTS[period]} AS period, e.actor1, count(*) FROM events e "
+                f"WHERE e.date_start IS NOT NULL AND {where} GROUP BY period, e.actor1", params).fetchall()
+
+    def event_rows(self, query: EventQuery) -> Iterator[dict[str, Any]]:
+        """Every matching event's own columns (as `flat_events` gives them, without `responds_to`),
+        oldest first; streamed."""
+        with self._raw_reading() as db:
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            cursor = db.execute(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE {where} "
+                                "ORDER BY e.date_start, e.id", params)
+            names = [c[0] for c in cursor.description]
+            for values in cursor:
+                yield dict(zip(names, values, strict=True))
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The full events (mentions, claims, evidence, links) with these ids, in the order given;
+        unknown ids are left out."""
+        found: dict[str, Event] = {}
+        for i in range(0, len(event_ids), _IN_CHUNK):
+            chunk = list(event_ids[i:i + _IN_CHUNK])
+            for ev in self._events_with_mentions(select(events_table).where(events_table.c.id.in_(chunk))):
+                found[ev.id] = ev
+        return [found[i] for i in event_ids if i in found]
+
+    def claim_page(self, *, event_id: str | None = None, claimant: str | None = None,
+                   kind: ClaimKind | None = None, limit: int = 100,
+                   after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
+        """The claims ledger, most recently stored first, a page at a time: each claim with its event,
+        mention, document and outlet; and the key of the next page (None on the last)."""
+        where, params = ["1"], []
+        for condition, value in (("m.event_id = ?", event_id), ("c.claimant = ?", claimant),
+                                 ("c.kind = ?", kind.value if kind is not None else None),
+                                 ("c.rowid < ?", after)):
+            if value is not None:
+                where.append(condition)
+                params.append(value)
+        with self._raw_reading() as db:
+            cursor = db.execute(
+                "SELECT c.rowid AS seq, c.id, c.kind, c.count, c.min, c.max, c.claimant, c.victim_group, "
+                "c.mention_id, m.event_id, m.doc_id, d.outlet, d.published FROM claims c "
+                "JOIN mentions m ON m.id = c.mention_id JOIN documents d ON d.id = m.doc_id "
+                f"WHERE {' AND '.join(where)} ORDER BY c.rowid DESC LIMIT ?", (*params, limit + 1))
+            return _keyed_page(cursor, limit)
+
+    def document_page(self, *, status: DocStatus | None = None, limit: int = 100,
+                      after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
+        """Documents without their text (DOCUMENT_COLUMNS), most recently stored first, a page at a time;
+        and the key of the next page (None on the last)."""
+        where, params = ["1"], []
+        if status is not None:
+            where.append("status = ?")
+            params.append(status.value)
+        if after is not None:
+            where.append("rowid < ?")
+            params.append(after)
+        with self._raw_reading() as db:
+            cursor = db.execute(f"SELECT rowid AS seq, {', '.join(DOCUMENT_COLUMNS)} FROM documents "
+                                f"WHERE {' AND '.join(where)} ORDER BY rowid DESC LIMIT ?", (*params, limit + 1))
+            return _keyed_page(cursor, limit)
+
+    def document_records(self, doc_ids: Sequence[str], *, text: bool = False) -> list[dict[str, Any]]:
+        """The documents with these ids (DOCUMENT_COLUMNS, and `text` if asked), in the order given."""
+        columns = ", ".join((*DOCUMENT_COLUMNS, *(("text",) if text else ())))
+        found: dict[str, dict[str, Any]] = {}
+        with self._raw_reading() as db:
+            for i in range(0, len(doc_ids), _IN_CHUNK):
+                chunk = list(doc_ids[i:i + _IN_CHUNK])
+                cursor = db.execute(f"SELECT {columns} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})",
+                                    chunk)
+                names = [c[0] for c in cursor.description]
+                for values in cursor:
+                    found[values[0]] = dict(zip(names, values, strict=True))
+        return [found[i] for i in doc_ids if i in found]
+
+    def document_spans(self, doc_id: str) -> list[dict[str, Any]]:
+        """Every span of a document's mentions to highlight in its text: the coded fields' spans (start,
+        end, kind, field, mention_id) and the evidence sentences (kind "sentence", field "evidence"),
+        by start."""
+        with self._raw_reading() as db:
+            spans = db.execute(
+                'SELECT s.start, s."end", s.kind, s.field, s.mention_id FROM mentions m '
+                "JOIN spans s ON s.mention_id = m.id WHERE m.doc_id = ? "
+                'UNION ALL SELECT v.start, v."end", ?, ?, v.mention_id FROM mentions m '
+                "JOIN evidence v ON v.mention_id = m.id WHERE m.doc_id = ? ORDER BY 1, 2, 5",
+                (doc_id, SpanKind.SENTENCE.value, "evidence", doc_id)).fetchall()
+        return [dict(zip(("start", "end", "kind", "field", "mention_id"), s, strict=True)) for s in spans]
+
+    def mention_records(self, *, event_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """The mentions of an event or of a document (MENTION_RECORD_COLUMNS, `merge_why` parsed) with
+        their evidence sentences as `evidence`: [{start, end, text}], by document then ordinal."""
+        if (event_id is None) == (doc_id is None):
+            raise StoreError("give exactly one of event_id and doc_id")
+        column, value = ("event_id", event_id) if event_id is not None else ("doc_id", doc_id)
+        with self._raw_reading() as db:
+            cursor = db.execute(f"SELECT {', '.join(MENTION_RECORD_COLUMNS)} FROM mentions WHERE {column} = ? "
+                                "ORDER BY doc_id, ordinal", (value,))
+            mentions = [dict(zip(MENTION_RECORD_COLUMNS, values, strict=True)) for values in cursor]
+            evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            ids = [m["id"] for m in mentions]
+            for i in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[i:i + _IN_CHUNK]
+                for mention_id, start, end, text in db.execute(
+                        f'SELECT mention_id, start, "end", text FROM evidence WHERE mention_id IN '
+                        f"({', '.join('?' * len(chunk))}) ORDER BY mention_id, ordinal", chunk):
+                    evidence[mention_id].append({"start": start, "end": end, "text": text})
+        for m in mentions:
+            m["merge_why"] = json.loads(m["merge_why"]) if m["merge_why"] else None
+            m["evidence"] = evidence[m["id"]]
+        return mentions
+
 
 # Keys per IN (...) list when loading children: far below SQLite's bound-parameter limit.
 _IN_CHUNK = 500
@@ -1189,3 +1428,379 @@ def _event_from_row(row: Mapping[str, Any], mentions: list[Mention], links: list
 def _link_from_row(row: Mapping[str, Any]) -> EventLink:
     return EventLink(LinkKind(row["kind"]), row["target_event_id"], row["description"] or "", row["wave"],
                      row["mention_id"], row["days_before"])
+
+
+# ------------------------------------------------------------------------------ queries for the API
+# The filters and orders of Store's API queries (its section "queries for the API") and the SQL they
+# become. Filter values are always bound parameters; only column names and operators chosen here are
+# spliced into the SQL text.
+
+
+class EventOrder(enum.StrEnum):
+    """The orders of an event list, as the API names them ("-" means descending)."""
+
+    NEWEST = "-date"
+    OLDEST = "date"
+    DEADLIEST = "-fatalities"
+    LEAST_DEADLY = "fatalities"
+
+    @property
+    def column(self) -> str:
+        return "date_start" if self in (EventOrder.NEWEST, EventOrder.OLDEST) else "fatalities_best"
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which events to list: every field optional; the fields given must all match, and within a field
+    any of its values. `since`/`until` keep events whose date range overlaps them; `actor` matches
+    either side; `dyad` pairs are (actor1, actor2); `text` is words that must all occur (any case) in the
+    event's location, actor ids or the evidence sentences of its mentions."""
+
+    since: date | None = None
+    until: date | None = None
+    country: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    actor1: tuple[str, ...] = ()
+    actor2: tuple[str, ...] = ()
+    dyad: tuple[tuple[str, str], ...] = ()
+    event_type: tuple[str, ...] = ()
+    sub_event_type: tuple[str, ...] = ()
+    source: tuple[EventSource, ...] = ()
+    contested: bool | None = None
+    cross_border: bool | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    """Where a page of events ended: the last event's sort value and id, and whether that was among the
+    events without a value (undated, or without a toll), which are listed apart."""
+
+    null_segment: bool
+    value: str | int | None
+    id: str
+
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "id", "date_start", "date_end", "date_precision", "event_type", "sub_event_type", "country", "admin1",
+    "admin2", "location", "latitude", "longitude", "geo_precision", "actor1", "actor2", "fatalities_low",
+    "fatalities_best", "fatalities_high", "contested", "cross_border", "origin_country", "impact_country",
+    "stance", "source", "n_documents", "source_id",
+)
+POINT_COLUMNS: tuple[str, ...] = (
+    "id", "day", "lon", "lat", "event_type", "actor1", "actor2", "country", "source", "fatalities_best",
+    "contested", "cross_border",
+)
+_POINT_SELECT = ("e.id, CAST(julianday(e.date_start) - 2440587.5 AS INTEGER), e.longitude, e.latitude, "
+                 "e.event_type, e.actor1, e.actor2, e.country, e.source, e.fatalities_best, e.contested, "
+                 "e.cross_border")
+DOCUMENT_COLUMNS: tuple[str, ...] = ("id", "url", "title", "outlet", "published", "status", "error")
+MENTION_RECORD_COLUMNS: tuple[str, ...] = (
+    "id", "doc_id", "ordinal", "event_id", "event_type", "sub_event_type", "date_start", "date_end",
+    "date_precision", "location", "country", "admin1", "admin2", "actor1", "actor2", "merge_why",
+)
+# The first day of an event's period, in SQL: ISO weeks start on Monday.
+PERIOD_STARTS: Mapping[str, str] = {
+    "day": "e.date_start",
+    "week": "date(e.date_start, '-6 days', 'weekday 1')",
+    "month": "substr(e.date_start, 1, 7) || '-01'",
+}
+# A page in date order driven by a categorical filter is read as one arm per value, each walking its
+# (value, date_start, id) index for at most a page of rows, merged by a UNION: fast however common the
+# value, where one IN list over the index would sort every match. Filters that can drive, in the order
+# they are preferred (a dyad names two actors; few events are contested; a country is much of the store).
+_DRIVING_FILTERS = ("dyad", "actor1", "actor2", "actor", "admin1", "sub_event_type", "contested", "cross_border",
+                    "event_type", "country", "source")
+_COLUMN_OF = {"actor1": "actor1", "actor2": "actor2", "admin1": "admin1", "sub_event_type": "sub_event_type",
+              "event_type": "event_type", "country": "country", "source": "source"}
+# Beyond this many arms the UNION costs more than filtering an index walk.
+MAX_ARMS = 16
+# A page is planned by probing how many events each filter alone matches, reading at most this many
+# index entries per filter. When one matches fewer, its matches are all read and sorted (cheap); else the
+# page walks an ordered index (the arms above, or the order's own), filtering, until it is full.
+PROBE_ROWS = 10_000
+_WORD = re.compile(r"[^\s\x00]+")  # NUL too: FTS5 reads it as the end of the query
+
+
+class _Plan(enum.Enum):
+    ARMS = "arms"  # a UNION of one ordered index walk per value of the driving filter
+    WALK = "walk"  # walk the order's own index, filtering
+    SORT = "sort"  # read the matches of the most selective filter through its index, filter, sort
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One filter of a query as SQL: `{c}` stands for the column prefix, "e." where the filter may use
+    its index and "+e." where it must not (which keeps SQLite on the index the plan walks)."""
+
+    name: str
+    sql: str
+    params: tuple
+    # How to count its matches for planning, when that is cheaper than `sql` (which must read rows)
+    probe: tuple[str, tuple] | None = None
+
+
+def _filter_values(query: EventQuery, name: str) -> tuple:
+    values = getattr(query, name)
+    if name == "country":
+        return tuple(v.upper() for v in values)
+    if name == "source":
+        return tuple(EventSource(v).value for v in values)
+    return values
+
+
+def text_match(text: str | None) -> str | None:
+    """The FTS5 query for search words: each word a quoted phrase (so AND, OR, NEAR, quotes and
+    operators in what a user typed are words, never syntax), all required. Words without a letter or
+    digit are dropped; None when none is left."""
+    words = [w for w in _WORD.findall(text or "") if any(ch.isalnum() for ch in w)]
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words) if words else None
+
+
+def _longest_span_days(db: sqlite3.Connection) -> int:
+    """The longest date range of any event, in whole days (read from ix_events_span: one index probe)."""
+    span = db.execute("SELECT max(julianday(date_end) - julianday(date_start)) FROM events").fetchone()[0]
+    return int(span or 0) + 1
+
+
+def _terms(query: EventQuery, span_days: int | None) -> list[_Term]:
+    """Every filter of `query` as a _Term."""
+    terms = []
+    for name, column in _COLUMN_OF.items():
+        values = _filter_values(query, name)
+        if values:
+            terms.append(_Term(name, f"{{c}}{column} IN ({', '.join('?' * len(values))})", values))
+    if query.actor:
+        marks = ", ".join("?" * len(query.actor))
+        terms.append(_Term("actor", f"({{c}}actor1 IN ({marks}) OR {{c}}actor2 IN ({marks}))",
+                           (*query.actor, *query.actor)))
+    if query.dyad:
+        terms.append(_Term("dyad", "(" + " OR ".join("({c}actor1 = ? AND {c}actor2 = ?)" for _ in query.dyad) + ")",
+                           tuple(v for pair in query.dyad for v in pair)))
+    for name in ("contested", "cross_border"):
+        if getattr(query, name) is not None:
+            terms.append(_Term(name, f"{{c}}{name} = ?", (int(getattr(query, name)),)))
+    if query.since is not None or query.until is not None:
+        where, params = [], []
+        if query.since is not None:
+            where.append("{c}date_end >= ?")
+            params.append(query.since.isoformat())
+            if span_days is not None:  # lets a walk by date stop: nothing starting earlier reaches `since`
+                where.append("{c}date_start >= ?")
+                params.append((query.since - timedelta(days=span_days)).isoformat())
+        if query.until is not None:
+            where.append("{c}date_start <= ?")
+            params.append(query.until.isoformat())
+        # counted for planning by date_start alone: the index holds it, so no row is read
+        starts = [w for w in where if "date_start" in w]
+        start_params = tuple(p for w, p in zip(where, params, strict=True) if "date_start" in w)
+        terms.append(_Term("dates", " AND ".join(where), tuple(params),
+                           (" AND ".join(starts), start_params) if starts else None))
+    match = text_match(query.text)
+    if match is not None:
+        # Through its index, the search's matches are looked up by id; off it (`+e.id`), they are listed
+        # once and each row of the walk is checked against the list.
+        terms.append(_Term("text", "{c}id IN (SELECT k.event_id FROM event_text JOIN event_text_keys k ON "
+                           "k.text_rowid = event_text.rowid WHERE event_text MATCH ?)", (match,)))
+    return terms
+
+
+def _where(terms: Sequence[_Term], indexed: Iterable[str], *, skip: Iterable[str | None] = ()
+           ) -> tuple[str, list[Any]]:
+    """The terms as one WHERE clause (on `events e`) and its parameters: those named in `indexed` may
+    use their indexes, the others may not; those in `skip` are left out."""
+    skip = set(skip)
+    free = set(indexed)
+    where: list[str] = []
+    params: list[Any] = []
+    for term in terms:
+        if term.name in skip:
+            continue
+        where.append(term.sql.format(c="e." if term.name in free else "+e."))
+        params.extend(term.params)
+    return " AND ".join(where) or "1", params
+
+
+def _event_predicates(query: EventQuery, span_days: int | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of all of `query`'s filters, SQLite free to use any index (counts, bulk reads)."""
+    terms = _terms(query, span_days)
+    return _where(terms, [t.name for t in terms])
+
+
+def _matches_up_to(db: sqlite3.Connection, term: _Term, limit: int) -> int:
+    """How many events one filter alone matches, counting no further than `limit`."""
+    if term.name == "text":
+        sql = "SELECT count(*) FROM (SELECT 1 FROM event_text WHERE event_text MATCH ? LIMIT ?)"
+        return db.execute(sql, (*term.params, limit)).fetchone()[0]
+    where, params = term.probe or (term.sql, term.params)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where.format(c='e.')} LIMIT ?)"
+    return db.execute(sql, (*params, limit)).fetchone()[0]
+
+
+def _driving_arms(query: EventQuery) -> tuple[str, list[tuple[str, tuple]]] | None:
+    """The filter that drives a page in date order and its arms (an equality per value), or None."""
+    for name in _DRIVING_FILTERS:
+        if name == "dyad":
+            arms = [("e.actor1 = ? AND e.actor2 = ?", pair) for pair in query.dyad]
+        elif name == "actor":
+            arms = [(f"e.{side} = ?", (v,)) for v in query.actor for side in ("actor1", "actor2")]
+        elif name in ("contested", "cross_border"):
+            flag = getattr(query, name)
+            arms = [(f"e.{name} = ?", (int(flag),))] if flag is not None else []
+        else:
+            arms = [(f"e.{_COLUMN_OF[name]} = ?", (v,)) for v in _filter_values(query, name)]
+        if 0 < len(arms) <= MAX_ARMS:
+            return name, arms
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _PagePlan:
+    plan: _Plan
+    terms: tuple[_Term, ...]
+    sort_by: str | None = None  # SORT: the filter whose index finds the matches; a bounded walk's fallback
+    bounded: bool = False  # the walk reads at most WALK_WINDOW index rows, then falls back to SORT
+
+    def fallback(self, db: sqlite3.Connection) -> _PagePlan:
+        """SORT through the filter with fewest matches: every probe stopped at PROBE_ROWS, so they are
+        counted again, further (index entries only, so ~60 ms at most)."""
+        counts = {t.name: _matches_up_to(db, t, FALLBACK_PROBE_ROWS) for t in self.terms}
+        return _PagePlan(_Plan.SORT, self.terms, min(counts, key=counts.__getitem__))
+
+
+# A walk filtered by several common filters can still find a rare combination (3% cross-border, 4% of one
+# dyad, 8% in one province: 1 in 10,000): it looks at this many index rows per arm, and when they do not
+# fill the page, the page is read through the rarest filter's index instead (SORT).
+WALK_WINDOW = 20_000
+FALLBACK_PROBE_ROWS = 100_000
+
+
+def _plan_page(db: sqlite3.Connection, query: EventQuery, order: EventOrder, span_days: int | None) -> _PagePlan:
+    terms = tuple(_terms(query, span_days))
+    if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
+        return _PagePlan(_Plan.WALK, terms)
+    counts = {t.name: _matches_up_to(db, t, PROBE_ROWS) for t in terms}
+    rarest = min(counts, key=counts.__getitem__)
+    if counts[rarest] < PROBE_ROWS:
+        return _PagePlan(_Plan.SORT, terms, rarest)
+    arms = order.column == "date_start" and _driving_arms(query) is not None
+    return _PagePlan(_Plan.ARMS if arms else _Plan.WALK, terms, rarest, bounded=True)
+
+
+def _segments(order: EventOrder, query: EventQuery) -> tuple[bool, ...]:
+    """The page's segments in order, True for the events without a sort value; a date filter leaves no
+    undated event."""
+    if order.column == "date_start" and (query.since is not None or query.until is not None):
+        return (False,)
+    return (False, True) if order.descending else (True, False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyset:
+    """A segment's position and order as SQL: `where` (after the last key), its params, `order_by`."""
+
+    where: str
+    params: list[Any]
+    order_by: str
+
+    @classmethod
+    def of(cls, order: EventOrder, sort: bool, null_segment: bool, after: PageKey | None) -> _Keyset:
+        direction = "DESC" if order.descending else "ASC"
+        beyond = "<" if order.descending else ">"
+        # SORT writes the order's columns `+e.col`, so no index is walked for the order
+        prefix = "+e." if sort else "e."
+        key, key_id = f"{prefix}{order.column}", f"{prefix}id"
+        if null_segment:
+            where = [f"{key} IS NULL"] + ([f"{key_id} {beyond} ?"] if after else [])
+            return cls(" AND ".join(where), [after.id] if after else [], f"{key_id} {direction}")
+        where = [f"{key} IS NOT NULL"] + ([f"({key}, {key_id}) {beyond} (?, ?)"] if after else [])
+        return cls(" AND ".join(where), [after.value, after.id] if after else [],
+                   f"{key} {direction}, {key_id} {direction}")
+
+
+def _walks(query: EventQuery, order: EventOrder, plan: _PagePlan, keyset: _Keyset) -> list[tuple[str, list[Any]]]:
+    """The index walks of a WALK or ARMS plan (one per arm): each a WHERE clause over `events e` that an
+    ordered index serves, with its params; the dates go in the walk, as they bound a date index's range."""
+    dates, date_params = "1", []
+    if order.column == "date_start":
+        dates, date_params = _where([t for t in plan.terms if t.name == "dates"], ["dates"])
+    if plan.plan is _Plan.WALK:
+        return [(f"{keyset.where} AND {dates}", [*keyset.params, *date_params])]
+    _, arms = _driving_arms(query)  # type: ignore[misc]
+    return [(f"{arm} AND {keyset.where} AND {dates}", [*arm_params, *keyset.params, *date_params])
+            for arm, arm_params in arms]
+
+
+def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null_segment: bool,
+                     after: PageKey | None, limit: int) -> list[tuple[str, list[Any]]]:
+    """One segment's page as queries of SUMMARY_COLUMNS (one per index walk: their rows merged in
+    `order`, the first `limit` are the page): up to `limit` events after `after`."""
+    keyset = _Keyset.of(order, plan.plan is _Plan.SORT, null_segment, after)
+    columns = ", ".join(f"e.{c}" for c in SUMMARY_COLUMNS)
+    if plan.plan is _Plan.SORT:
+        where, params = _where(plan.terms, [plan.sort_by] if plan.sort_by else [])
+        return [(f"SELECT {columns} FROM events e WHERE {keyset.where} AND {where} ORDER BY {keyset.order_by} "
+                 "LIMIT ?", [*keyset.params, *params, limit])]
+    driving = _driving_arms(query)[0] if plan.plan is _Plan.ARMS else None  # type: ignore[index]
+    skip = {"dates", driving} if order.column == "date_start" else {driving}
+    where, params = _where(plan.terms, [], skip=skip)
+    statements = []
+    for walk, walk_params in _walks(query, order, plan, keyset):
+        if plan.bounded:
+            # Filter only the first WALK_WINDOW rows of the walk. No ORDER BY outside: SQLite reads the
+            # LIMITed subquery as a co-routine, in its order, and stops at `limit` matches; an ORDER BY
+            # would make it read (and sort) the whole window first.
+            walked = f"(SELECT * FROM events e WHERE {walk} ORDER BY {keyset.order_by} LIMIT {WALK_WINDOW}) e"
+            statements.append((f"SELECT {columns} FROM {walked} WHERE {where} LIMIT ?",
+                               [*walk_params, *params, limit]))
+        else:
+            statements.append((f"SELECT {columns} FROM events e WHERE {walk} AND {where} "
+                               f"ORDER BY {keyset.order_by} LIMIT ?", [*walk_params, *params, limit]))
+    return statements
+
+
+def _merged_page(db: sqlite3.Connection, statements: Sequence[tuple[str, list[Any]]], order: EventOrder,
+                 null_segment: bool, limit: int) -> list[dict[str, Any]]:
+    """The rows of every walk, without repeats (an event can be on both sides of an actor), in order."""
+    rows = {row["id"]: row for sql, params in statements for row in _fetch_dicts(db, sql, params)}
+    if null_segment:
+        ordered = sorted(rows.values(), key=itemgetter("id"), reverse=order.descending)
+    else:
+        ordered = sorted(rows.values(), key=itemgetter(order.column, "id"), reverse=order.descending)
+    return ordered[:limit]
+
+
+def _walks_exhausted(db: sqlite3.Connection, query: EventQuery, order: EventOrder, plan: _PagePlan,
+                     null_segment: bool, after: PageKey | None) -> bool:
+    """Whether every walk of a bounded plan reached its end within WALK_WINDOW rows (then a short page is
+    the end of the results, not the end of the window)."""
+    keyset = _Keyset.of(order, False, null_segment, after)
+    for walk, params in _walks(query, order, plan, keyset):
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {walk} LIMIT {WALK_WINDOW})"
+        if db.execute(sql, params).fetchone()[0] >= WALK_WINDOW:
+            return False
+    return True
+
+
+def _fetch_dicts(db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
+def _keyed_page(cursor: sqlite3.Cursor, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """Rows of a query ordered by `seq` descending that fetched `limit` + 1: the page (without `seq`) and
+    the next page's key."""
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, values, strict=True)) for values in cursor]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    key = rows[-1]["seq"] if more else None
+    for row in rows:
+        del row["seq"]
+    return rows, key
