@@ -330,3 +330,35 @@ def test_show_names_the_wave_and_the_response_chain(tmp_path, store_path):
     assert "answered by" in answered and spera in answered and barmal in answered
     chain = one_line(run("chain", mir_ali, "--db", str(store_path)).output)
     assert "answer +1" in chain and "this event" in chain
+
+
+# -- backup and check ------------------------------------------------------------------------------------------
+
+def test_check_passes_on_a_sound_store_and_names_what_is_broken(db):
+    sound = run("check", "--db", str(db))
+    assert sound.exit_code == 0 and "is sound: 3 documents" in one_line(sound.output)
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE events SET n_mentions = n_mentions + 5 WHERE rowid = (SELECT MIN(rowid) FROM events)")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE links SET target_event_id = 'ev-nowhere'")
+    conn.execute("INSERT INTO mentions (id, doc_id, ordinal, event_id, event_type, sub_event_type, confidence) "
+                 "SELECT 'ghost:0', doc_id, 99, 'ev-missing', 'Battles', 'Armed clash', 1.0 FROM mentions LIMIT 1")
+    conn.commit()
+    conn.close()
+    broken = run("check", "--db", str(db))
+    text = one_line(broken.output)
+    assert broken.exit_code == 1 and "problems in" in text
+    assert "says 6 mentions / 1 documents, holds 1 / 1" in text
+    assert "mention ghost:0 belongs to missing event ev-missing" in text
+
+
+def test_backup_is_a_sound_copy_and_refuses_to_overwrite(db, tmp_path):
+    target = tmp_path / "copy.db"
+    result = run("backup", str(target), "--db", str(db))
+    assert result.exit_code == 0 and f"backed up {db} to {target}" in one_line(result.output)
+    assert run("check", "--db", str(target)).exit_code == 0
+    assert event_ids(target) == event_ids(db)
+    again = run("backup", str(target), "--db", str(db))
+    assert again.exit_code == 2 and "exists" in one_line(again.output)

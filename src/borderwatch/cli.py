@@ -194,6 +194,47 @@ def serve(db: DbOption = DEFAULT_DB,
 
 
 @app.command()
+def backup(target: Annotated[Path, typer.Argument(help="The new file to copy the store to.")],
+           db: DbOption = DEFAULT_DB) -> None:
+    """A consistent copy of the store, made while readers and an ingest go on."""
+    from borderwatch.store import open_store
+
+    if not Path(db).exists():
+        raise _fail(BorderwatchError(f"no store at {db}"))
+    try:
+        with open_store(db) as store:
+            store.backup(target)
+            problems = open_store(target).check()
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    console.print(f"backed up {db} to {target}" + ("" if not problems else f"; the copy has {len(problems)} "
+                                                   "problems: run borderwatch check on it"))
+
+
+@app.command()
+def check(db: DbOption = DEFAULT_DB) -> None:
+    """Integrity and consistency of the store: SQLite's checks, and that counts, mentions and links agree.
+    Exits 1 when a problem is found."""
+    from borderwatch.store import open_store
+
+    if not Path(db).exists():
+        raise _fail(BorderwatchError(f"no store at {db}"))
+    try:
+        with open_store(db) as store:
+            problems = store.check()
+            counts = store.counts()
+    except BorderwatchError as e:
+        raise _fail(e) from e
+    for problem in problems:
+        console.print(f"problem: {problem}")
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    if problems:
+        console.print(f"{len(problems)} problems in {db} ({summary})")
+        raise typer.Exit(code=1)
+    console.print(f"{db} is sound: {summary}")
+
+
+@app.command()
 def events(db: DbOption = DEFAULT_DB,
            country: Annotated[str | None, typer.Option(help="ISO2 country code, e.g. AF.")] = None,
            actor: Annotated[str | None, typer.Option(help="Actor id as actor1 or actor2, e.g. TTP.")] = None,

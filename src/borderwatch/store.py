@@ -1018,6 +1018,71 @@ class Store:
         rows = self._read(select(documents_table.c.id, documents_table.c.outlet))
         return {row["id"]: row["outlet"] for row in rows}
 
+    # -- maintenance
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the store at `target`, made with SQLite's online backup: readers and an
+        ingest in progress go on (the copy is the store as of one committed transaction)."""
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"cannot back up to {target}: it exists; choose a new file")
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot back up to {target}: directory {target.parent} does not exist")
+        try:
+            with self._engine.connect() as conn:
+                copy = sqlite3.connect(target)
+                try:
+                    conn.connection.driver_connection.backup(copy)
+                finally:
+                    copy.close()
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            target.unlink(missing_ok=True)
+            raise StoreError(f"cannot back up to {target}: {_reason(e)}") from e
+        return target
+
+    def check(self) -> list[str]:
+        """Problems found, none when the store is sound: SQLite's integrity and foreign-key checks, then
+        the consistency of what borderwatch derives (each event's mention and document counts, mentions
+        and links pointing at events that exist, news events with mentions, the search index in step)."""
+        queries = (
+            ("integrity", "PRAGMA integrity_check", lambda rows: [r[0] for r in rows if r[0] != "ok"]),
+            ("foreign keys", "PRAGMA foreign_key_check",
+             lambda rows: [f"{r[0]} row {r[1]} points to a missing {r[2]} row" for r in rows]),
+            ("event counts", "SELECT e.id, e.n_mentions, COUNT(m.id), e.n_documents, COUNT(DISTINCT m.doc_id) "
+             "FROM events e LEFT JOIN mentions m ON m.event_id = e.id WHERE e.source = 'news' GROUP BY e.id "
+             "HAVING e.n_mentions != COUNT(m.id) OR e.n_documents != COUNT(DISTINCT m.doc_id)",
+             lambda rows: [f"event {r[0]} says {r[1]} mentions / {r[3]} documents, holds {r[2]} / {r[4]}"
+                           for r in rows]),
+            ("news events without mentions", "SELECT id FROM events e WHERE source = 'news' AND NOT EXISTS "
+             "(SELECT 1 FROM mentions m WHERE m.event_id = e.id)",
+             lambda rows: [f"news event {r[0]} has no mentions" for r in rows]),
+            ("mentions of missing events", "SELECT m.id, m.event_id FROM mentions m LEFT JOIN events e "
+             "ON e.id = m.event_id WHERE e.id IS NULL",
+             lambda rows: [f"mention {r[0]} belongs to missing event {r[1]}" for r in rows]),
+            ("links", "SELECT l.id, l.event_id, l.target_event_id FROM links l LEFT JOIN events e "
+             "ON e.id = l.event_id LEFT JOIN events t ON t.id = l.target_event_id "
+             "WHERE e.id IS NULL OR (l.target_event_id IS NOT NULL AND t.id IS NULL)",
+             lambda rows: [f"link {r[0]} from {r[1]} to {r[2]} points to a missing event" for r in rows]),
+            ("failed documents with mentions", "SELECT DISTINCT d.id FROM documents d JOIN mentions m "
+             "ON m.doc_id = d.id WHERE d.status = 'failed'",
+             lambda rows: [f"failed document {r[0]} has mentions" for r in rows]),
+            ("search index", "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text_keys)",
+             lambda rows: [f"search index holds {rows[0][1]} events of {rows[0][0]}"]
+             if rows[0][0] != rows[0][1] else []),
+        )
+        problems: list[str] = []
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                raw = conn.connection.driver_connection
+                for _name, sql, explain in queries:
+                    found = explain(raw.execute(sql).fetchall())
+                    problems.extend(found[:20])
+                    if len(found) > 20:
+                        problems.append(f"... and {len(found) - 20} more like the last")
+        except (SQLAlchemyError, sqlite3.Error) as e:
+            problems.append(f"the store cannot be read: {_reason(e)}")
+        return problems
+
     def counts(self) -> dict[str, int]:
         """Rows stored: documents (ok and failed), failed, mentions, events, claims."""
         failed = (select(func.count()).select_from(documents_table)
