@@ -184,7 +184,7 @@ def serve(db: DbOption = DEFAULT_DB,
     """The REST API (docs at /docs) and the analyst's dashboard (at /), from one local server."""
     from borderwatch.web import serve as serve_app
 
-    if not Path(db).exists():
+    if not _store_exists(db):
         raise _fail(BorderwatchError(f"no store at {db}: ingest something first (borderwatch ingest ...)"))
     if token is not None and len(token) < 16:
         raise typer.BadParameter("the write token must be at least 16 characters")
@@ -199,7 +199,7 @@ def backup(target: Annotated[Path, typer.Argument(help="The new file to copy the
     """A consistent copy of the store, made while readers and an ingest go on."""
     from borderwatch.store import open_store
 
-    if not Path(db).exists():
+    if not _store_exists(db):
         raise _fail(BorderwatchError(f"no store at {db}"))
     try:
         with open_store(db) as store:
@@ -217,7 +217,7 @@ def check(db: DbOption = DEFAULT_DB) -> None:
     Exits 1 when a problem is found."""
     from borderwatch.store import open_store
 
-    if not Path(db).exists():
+    if not _store_exists(db):
         raise _fail(BorderwatchError(f"no store at {db}"))
     try:
         with open_store(db) as store:
@@ -719,6 +719,11 @@ def evaluate(documents: Annotated[Path, typer.Option(help="GOLD_FORMAT documents
 
 _BRIEF = ("doc", "event_type", "sub_event_type", "date", "date_precision", "country", "admin1", "admin2",
           "actor1", "actor2", "fatalities")
+
+
+def _store_exists(db: str) -> bool:
+    """A SQLite store is a file that must exist; a PostgreSQL URL is checked when it is opened."""
+    return db.startswith("postgresql") or Path(db).exists()
 
 
 def _source(value: str | None):

@@ -1,28 +1,34 @@
-"""The event store: the only module that talks SQL (SQLAlchemy Core, SQLite by default).
+"""The event store: the only module that talks SQL (SQLAlchemy Core; SQLite by default, PostgreSQL for
+many writers and large data).
 
 Every `add_document` is one transaction: the document row, its mentions, their claims, spans and
 evidence sentences, and the events built from them commit together or not at all. The schema is created
 and upgraded by `MIGRATIONS`, a list of SQL steps per version applied in order; the `Table` objects below
 describe the current schema for queries, and a test proves the two agree.
-See docs/store-and-export.md.
+
+The SQL is written once, in SQLite's dialect; `_Dialect` holds the few differences PostgreSQL needs
+(migration steps translated or replaced, `?` parameters, the write lock, text search, index hints).
+See docs/store-and-export.md and docs/scaling.md.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     Column,
     Connection,
@@ -39,6 +45,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -84,6 +91,12 @@ MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 10_000
 # SQLite's page cache per connection, in KiB.
 CACHE_KIB = 32_768
+# The PostgreSQL advisory lock every writer holds for its transaction ("bord" in ASCII, so it is unlikely
+# to meet another application's key in a shared database).
+WRITE_LOCK_KEY = 0x626F7264
+# What the drivers raise (the raw cursors bypass SQLAlchemy's wrapping).
+_DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+_DB_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, *_DRIVER_ERRORS)
 
 # ---------------------------------------------------------------------------------------------- schema
 
@@ -238,6 +251,92 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# ------------------------------------------------------------------- the schema on PostgreSQL
+# MIGRATIONS translated step by step (_postgres_steps), so a new migration is written once. What does not
+# translate is replaced: the text search becomes a plain table with a GIN index (see docs/scaling.md for
+# why not ILIKE), the triggers become PL/pgSQL, and `julianday` becomes a SQL function that gives the
+# same numbers, so every query and the ix_events_span expression read the same on both backends.
+
+# The text the search indexes: everything but letters and digits made a space, as SQLite's unicode61
+# tokenizer splits words, so "al-Qaeda" matches the words al and qaeda on both backends.
+_POSTGRES_SEARCH_TEXT = "regexp_replace(place || ' ' || actors || ' ' || evidence, '[^[:alnum:]]+', ' ', 'g')"
+_POSTGRES_SEARCH_VECTOR = f"to_tsvector('simple', {_POSTGRES_SEARCH_TEXT})"
+_POSTGRES_TRIGGER = """CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            {body};
+            RETURN NULL;
+        END $$"""
+# step prefix in MIGRATIONS → the PostgreSQL steps that replace it (none: nothing needed)
+_POSTGRES_REPLACEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("CREATE INDEX ix_events_span", (
+        # ISO dates (all the store writes) read the same under any DateStyle, so IMMUTABLE holds
+        "CREATE FUNCTION julianday(day text) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT "
+        "PARALLEL SAFE AS $$ SELECT ((day::date - DATE '1970-01-01') + 2440587.5)::double precision $$",
+        "CREATE INDEX ix_events_span ON events ((julianday(date_end) - julianday(date_start)))",
+    )),
+    ("CREATE TABLE event_text_keys", (
+        """CREATE TABLE event_text (
+            event_id TEXT COLLATE "C" PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+            place TEXT NOT NULL, actors TEXT NOT NULL, evidence TEXT NOT NULL)""",
+        f"CREATE INDEX ix_event_text_search ON event_text USING gin ({_POSTGRES_SEARCH_VECTOR})",
+    )),
+    ("CREATE VIRTUAL TABLE event_text", ()),
+    ("CREATE TRIGGER event_text_on_insert", (
+        _POSTGRES_TRIGGER.format(name="event_text_on_insert", body=(
+            "INSERT INTO event_text (event_id, place, actors, evidence) VALUES (new.id, "
+            f"{_EVENT_PLACE_TEXT.format(e='new')}, {_EVENT_ACTOR_TEXT.format(e='new')}, '')")),
+        "CREATE TRIGGER event_text_on_insert AFTER INSERT ON events FOR EACH ROW "
+        "EXECUTE FUNCTION event_text_on_insert()",
+    )),
+    ("CREATE TRIGGER event_text_on_update", (
+        _POSTGRES_TRIGGER.format(name="event_text_on_update", body=(
+            f"UPDATE event_text SET place = {_EVENT_PLACE_TEXT.format(e='new')}, "
+            f"actors = {_EVENT_ACTOR_TEXT.format(e='new')} WHERE event_id = new.id")),
+        "CREATE TRIGGER event_text_on_update AFTER UPDATE OF location, admin1, admin2, actor1, actor2, "
+        "source_actor1, source_actor2 ON events FOR EACH ROW WHEN ("
+        + " OR ".join(f"new.{c} IS DISTINCT FROM old.{c}" for c in _EVENT_TEXT_COLUMNS)
+        + ") EXECUTE FUNCTION event_text_on_update()",
+    )),
+    ("CREATE TRIGGER event_text_on_delete", ()),  # the foreign key's ON DELETE CASCADE does it
+    ("CREATE TRIGGER event_text_on_mention", (
+        _POSTGRES_TRIGGER.format(name="event_text_on_mention", body=(
+            "UPDATE event_text SET evidence = evidence || ' ' || new.evidence WHERE event_id = new.event_id")),
+        "CREATE TRIGGER event_text_on_mention AFTER INSERT ON mentions FOR EACH ROW "
+        "WHEN (new.evidence IS NOT NULL) EXECUTE FUNCTION event_text_on_mention()",
+    )),
+    ("INSERT INTO event_text_keys", ()),
+    ("INSERT INTO event_text (rowid", (
+        f"""INSERT INTO event_text (event_id, place, actors, evidence)
+            SELECT e.id, {_EVENT_PLACE_TEXT.format(e="e")}, {_EVENT_ACTOR_TEXT.format(e="e")},
+                   coalesce((SELECT string_agg(m.evidence, ' ' ORDER BY m.rowid) FROM mentions m
+                             WHERE m.event_id = e.id), '')
+            FROM events e""",
+    )),
+)
+# Tables whose insertion order the queries read (ORDER BY rowid, keyset pages): PostgreSQL has no rowid,
+# so they get one, an identity column.
+_POSTGRES_ROWID_TABLE = re.compile(r"^CREATE TABLE (documents|mentions|claims) \(")
+_POSTGRES_TEXT = re.compile(r"\bTEXT\b")
+
+
+def _postgres_steps(step: str) -> tuple[str, ...]:
+    """One SQLite migration step as PostgreSQL steps. Text columns collate "C" (byte order, as SQLite's
+    BINARY), so keyset pages and sorted results come out the same on both; REAL is double precision
+    there as here (PostgreSQL's REAL is 4 bytes)."""
+    for prefix, replacement in _POSTGRES_REPLACEMENTS:
+        if step.startswith(prefix):
+            return replacement
+    if step.startswith(("CREATE TABLE", "ALTER TABLE")):
+        step = _POSTGRES_TEXT.sub('TEXT COLLATE "C"', step)
+        step = step.replace("INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+        step = step.replace(" REAL", " DOUBLE PRECISION")
+        step = _POSTGRES_ROWID_TABLE.sub(r"CREATE TABLE \1 (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, ", step)
+    return (step,)
+
+
+POSTGRES_MIGRATIONS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(translated for step in steps for translated in _postgres_steps(step)) for steps in MIGRATIONS)
+
 _metadata = MetaData()
 
 
@@ -319,7 +418,105 @@ TABLES: tuple[Table, ...] = (
 # ------------------------------------------------------------------------------------- engine set-up
 
 
+@functools.lru_cache(maxsize=4096)
+def _postgres_sql(sql: str) -> str:
+    """The store's SQL (qmark `?` parameters) for psycopg (`%s`). No statement has a `?` or `%` inside
+    a literal, so a plain replacement is exact; cached, as the same few statements run per document."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _PostgresCursor:
+    """A psycopg cursor that takes the store's SQLite-style SQL; otherwise as the DB-API cursor."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor: psycopg.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _PostgresCursor:
+        self._cursor.execute(_postgres_sql(sql), params)
+        return self
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        self._cursor.executemany(_postgres_sql(sql), params)
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._cursor)
+
+    @property
+    def description(self) -> list[tuple[str]]:
+        return [(c.name,) for c in self._cursor.description or ()]
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+class _PostgresConnection:
+    """A psycopg connection whose `execute` takes the store's SQLite-style SQL, as sqlite3's does."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: psycopg.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _PostgresCursor:
+        return _PostgresCursor(self._connection.cursor()).execute(sql, params)
+
+
+def _sqlite_cursor(connection: sqlite3.Connection) -> sqlite3.Cursor:
+    return connection.cursor()
+
+
+def _sqlite_connection(connection: sqlite3.Connection) -> sqlite3.Connection:
+    return connection
+
+
+def _postgres_cursor(connection: psycopg.Connection) -> _PostgresCursor:
+    return _PostgresCursor(connection.cursor())
+
+
+def _fts5_search(text: str | None) -> tuple[str, ...]:
+    match = text_match(text)
+    return (match,) if match is not None else ()
+
+
+def _postgres_search(text: str | None) -> tuple[str, ...]:
+    query = postgres_text_match(text)
+    return (query,) if query is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """What differs between the backends; everything else is one SQL text for both."""
+
+    name: str
+    migrations: tuple[tuple[str, ...], ...]
+    cursor: Callable[[Any], Any]  # driver connection → a cursor taking `?` parameters
+    connection: Callable[[Any], Any]  # driver connection → an object whose execute takes `?` parameters
+    # Taken first in every write transaction (SQLite: BEGIN IMMEDIATE does it), with WRITE_LOCK_KEY
+    write_lock: str | None
+    # The column prefix that keeps the planner off a column's index: SQLite's unary `+`; PostgreSQL's
+    # planner takes no such hint and has no unary + on text.
+    unindexed: str
+    # The text search: the search words as parameters (none: no search), a filter on `events {c}` with
+    # those parameters, and a count of its matches up to a limit (one more parameter)
+    search_params: Callable[[str | None], tuple[str, ...]]
+    search_filter: str
+    search_probe: str
+    search_rows: str  # how many events the search index holds
+    period_starts: Mapping[str, str] = field(default_factory=dict)
+    check_pragmas: bool = False
+
+
 def _engine_for(path: str | Path) -> Engine:
+    if isinstance(path, str) and path.startswith(("postgresql:", "postgresql+")):
+        return _postgres_engine(path)
     if str(path) == MEMORY:
         # One connection for the life of the store, or each checkout would see a fresh empty database.
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -331,6 +528,24 @@ def _engine_for(path: str | Path) -> Engine:
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin_transaction)
     return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.drivername not in ("postgresql", "postgresql+psycopg"):
+        raise StoreError(f"cannot open store {parsed.render_as_string()}: use postgresql:// or "
+                         "postgresql+psycopg:// (the psycopg 3 driver)")
+    return create_engine(parsed.set(drivername="postgresql+psycopg"))
+
+
+def _printable(path: str | Path) -> str:
+    """The store's name for messages: a database URL without its password."""
+    if isinstance(path, str) and path.startswith("postgresql"):
+        try:
+            return make_url(path).render_as_string(hide_password=True)
+        except SQLAlchemyError:
+            return "the PostgreSQL database given"
+    return str(path)
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -356,34 +571,57 @@ def _begin_transaction(conn: Connection) -> None:
     conn.connection.driver_connection.execute(f"BEGIN {mode}")  # the driver directly: ~40 us cheaper
 
 
+def _dialect_of(engine: Engine) -> _Dialect:
+    return _POSTGRES if engine.dialect.name == "postgresql" else _SQLITE
+
+
+@contextmanager
+def _write_cursor(conn: Connection, dialect: _Dialect) -> Iterator[Any]:
+    """The driver's cursor (taking `?` parameters) in one write transaction, holding the write lock."""
+    conn.execution_options(sqlite_begin="IMMEDIATE")
+    with conn.begin():
+        cursor = dialect.cursor(conn.connection.driver_connection)
+        try:
+            if dialect.write_lock is not None:
+                cursor.execute(dialect.write_lock, (WRITE_LOCK_KEY,))
+            yield cursor
+        finally:
+            cursor.close()
+
+
 def _migrate(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            version = conn.exec_driver_sql("SELECT version FROM schema_version").scalar()
-            if version is None:
-                conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
-                version = 0
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the store's schema version {version} is newer than this borderwatch understands "
-                    f"({SCHEMA_VERSION}); upgrade borderwatch"
-                )
-            for steps in MIGRATIONS[version:]:
-                for step in steps:
-                    conn.exec_driver_sql(step)
-            conn.exec_driver_sql("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+    dialect = _dialect_of(engine)
+    # under the write lock: two processes opening a new PostgreSQL database at once migrate it once
+    with engine.connect() as conn, _write_cursor(conn, dialect) as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = cursor.execute("SELECT version FROM schema_version").fetchone()
+        version = row[0] if row is not None else None
+        if version is None:
+            cursor.execute("INSERT INTO schema_version (version) VALUES (0)")
+            version = 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store's schema version {version} is newer than this borderwatch understands "
+                f"({SCHEMA_VERSION}); upgrade borderwatch"
+            )
+        for steps in dialect.migrations[version:]:
+            for step in steps:
+                cursor.execute(step)
+        cursor.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 
 def open_store(path: str | Path = "borderwatch.db") -> Store:
-    """Open (creating or upgrading the schema) the store at `path`; ":memory:" gives a throwaway one."""
-    engine = _engine_for(path)
+    """Open (creating or upgrading the schema) the store at `path`; ":memory:" gives a throwaway one; a
+    `postgresql://user@host:port/database` URL (or `postgresql+psycopg://`) a store on PostgreSQL."""
+    try:
+        engine = _engine_for(path)
+    except SQLAlchemyError as e:
+        raise StoreError(f"cannot open store {_printable(path)}: {_reason(e)}") from e
     try:
         _migrate(engine)
-    except SQLAlchemyError as e:
+    except _DB_ERRORS as e:
         engine.dispose()
-        raise StoreError(f"cannot open store {path}: {_reason(e)}") from e
+        raise StoreError(f"cannot open store {_printable(path)}: {_reason(e)}") from e
     except StoreError:
         engine.dispose()
         raise
@@ -589,7 +827,7 @@ def _candidate_events(cursor: Any, p: Profile) -> set[str]:
         elif p.admin1 is not None:
             places = [("admin1 = ?", (p.admin1,)), ("admin1 IS NULL", ())]
         else:
-            places = [("1", ())]
+            places = [("TRUE", ())]
         fine_marks = ", ".join("?" * len(_FINE_PRECISIONS))
         for place, place_args in places:
             # the index scans a week back for week-long ranges; date_end keeps only those that reach p
@@ -631,7 +869,7 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str]) -> dict[str, list
         rows = cursor.execute(
             f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM (SELECT {', '.join(_PROFILE_COLUMNS)}, ROW_NUMBER() OVER "
             f"(PARTITION BY event_id ORDER BY rowid) AS n, rowid AS r FROM mentions WHERE event_id IN ({marks})) "
-            "WHERE n <= ? ORDER BY r", (*chunk, MAX_MEMBERS_SCORED)).fetchall()
+            "AS ranked WHERE n <= ? ORDER BY r", (*chunk, MAX_MEMBERS_SCORED)).fetchall()
         ids = [r[0] for r in rows]
         killed: dict[str, list[Claim]] = defaultdict(list)
         for j in range(0, len(ids), _IN_CHUNK):
@@ -694,18 +932,19 @@ def _update_event(cursor: Any, event_id: str) -> None:
 
 def _members_for_derivation(cursor: Any, event_id: str) -> list[Mention]:
     """An event's mentions with the fields and claims its derived fields need (no spans or evidence)."""
-    cursor.row_factory = sqlite3.Row
-    try:
-        rows = cursor.execute("SELECT * FROM mentions WHERE event_id = ? ORDER BY rowid", (event_id,)).fetchall()
-        claims: dict[str, list[Claim]] = defaultdict(list)
-        for i in range(0, len(rows), _IN_CHUNK):
-            ids = [r["id"] for r in rows[i:i + _IN_CHUNK]]
-            for c in cursor.execute(f"SELECT * FROM claims WHERE mention_id IN ({', '.join('?' * len(ids))}) "
-                                    "ORDER BY mention_id, ordinal", ids):
-                claims[c["mention_id"]].append(_claim_from_row(c, []))
-    finally:
-        cursor.row_factory = None
+    rows = _dict_rows(cursor.execute("SELECT * FROM mentions WHERE event_id = ? ORDER BY rowid", (event_id,)))
+    claims: dict[str, list[Claim]] = defaultdict(list)
+    for i in range(0, len(rows), _IN_CHUNK):
+        ids = [r["id"] for r in rows[i:i + _IN_CHUNK]]
+        for c in _dict_rows(cursor.execute(f"SELECT * FROM claims WHERE mention_id IN "
+                                           f"({', '.join('?' * len(ids))}) ORDER BY mention_id, ordinal", ids)):
+            claims[c["mention_id"]].append(_claim_from_row(c, []))
     return [_mention_from_row(r, claims[r["id"]], [], []) for r in rows]
+
+
+def _dict_rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def _write_links(cursor: Any, mentions: Sequence[Mention], event_of: Mapping[str, str]) -> None:
@@ -832,6 +1071,11 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._dialect = _dialect_of(engine)
+        # Readers see one snapshot for a whole read (SQLite's transactions always do); writers stay at
+        # READ COMMITTED, so each statement after the write lock sees what the last writer committed.
+        self._reader = (engine.execution_options(isolation_level="REPEATABLE READ")
+                        if self._dialect is _POSTGRES else engine)
 
     def __enter__(self) -> Store:
         return self
@@ -854,7 +1098,7 @@ class Store:
         """
         try:
             return self._write_document(doc, mentions)
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot store document {doc.id}: {_reason(e)}") from e
 
     def add_documents(self, items: list[tuple[Document, list[Mention]]]) -> list[bool | StoreError]:
@@ -870,7 +1114,7 @@ class Store:
             with self._writing() as cursor:
                 for doc, mentions in items:
                     results.append(self._write_in_savepoint(cursor, doc, mentions))
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot store a batch of {len(items)} documents: {_reason(e)}") from e
         return results
 
@@ -878,7 +1122,7 @@ class Store:
         cursor.execute("SAVEPOINT document")
         try:
             written = _write_rows(cursor, doc, mentions)
-        except (StoreError, sqlite3.Error) as e:
+        except (StoreError, *_DRIVER_ERRORS) as e:
             cursor.execute("ROLLBACK TO SAVEPOINT document")
             cursor.execute("RELEASE SAVEPOINT document")
             error = e if isinstance(e, StoreError) else StoreError(f"cannot store document {doc.id}: {e}")
@@ -889,7 +1133,7 @@ class Store:
             try:
                 _write_rows(cursor, failed, [])
                 cursor.execute("RELEASE SAVEPOINT document")
-            except sqlite3.Error:
+            except _DRIVER_ERRORS:
                 cursor.execute("ROLLBACK TO SAVEPOINT document")
                 cursor.execute("RELEASE SAVEPOINT document")
             return error
@@ -910,17 +1154,12 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[Any]:
-        """The driver's own cursor inside one write transaction (IMMEDIATE: the write lock up front),
-        committed when the block ends. Not SQLAlchemy's: it adds some 40 us to every statement, which
-        would be most of the per-document time budget."""
-        with self._engine.connect() as conn:
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                cursor = conn.connection.driver_connection.cursor()
-                try:
-                    yield cursor
-                finally:
-                    cursor.close()
+        """The driver's own cursor inside one write transaction, committed when the block ends. The write
+        lock comes first (SQLite: BEGIN IMMEDIATE; PostgreSQL: the advisory lock WRITE_LOCK_KEY), so
+        merging, which reads candidate events and then writes, is serial across processes. Not
+        SQLAlchemy's cursor: it adds some 40 us to every statement, most of the per-document budget."""
+        with self._engine.connect() as conn, _write_cursor(conn, self._dialect) as cursor:
+            yield cursor
 
     def add_events(self, events: Iterable[Event], *, batch: int = 5_000) -> ImportCount:
         """Store events imported from a dataset (UCDP, ACLED): one row each, no mentions, never merged
@@ -955,7 +1194,7 @@ class Store:
                         count.added += 1
                     else:
                         count.updated += 1
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot store imported events: {_reason(e)}") from e
 
     def flat_events(self, *, sources: Sequence[EventSource] | None = None) -> Iterator[dict[str, Any]]:
@@ -968,8 +1207,8 @@ class Store:
             where = f"WHERE source IN ({', '.join('?' * len(sources))})"
             params = tuple(EventSource(s).value for s in sources)
         try:
-            with self._engine.connect() as conn, conn.begin():
-                raw = conn.connection.driver_connection
+            with self._reader.connect() as conn, conn.begin():
+                raw = self._dialect.connection(conn.connection.driver_connection)
                 for event_id, target in raw.execute(
                         "SELECT event_id, target_event_id FROM links WHERE kind = ? AND target_event_id IS NOT NULL",
                         (LinkKind.RESPONDS_TO.value,)):
@@ -981,14 +1220,14 @@ class Store:
                     row = dict(zip(names, values, strict=True))
                     row["responds_to"] = tuple(answers.get(row["id"], ()))
                     yield row
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
 
     # -- reading
 
     def _read(self, statement: Select) -> list[Mapping[str, Any]]:
         try:
-            with self._engine.connect() as conn, conn.begin():
+            with self._reader.connect() as conn, conn.begin():
                 return list(conn.execute(statement).mappings())
         except SQLAlchemyError as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
@@ -1022,7 +1261,11 @@ class Store:
 
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the store at `target`, made with SQLite's online backup: readers and an
-        ingest in progress go on (the copy is the store as of one committed transaction)."""
+        ingest in progress go on (the copy is the store as of one committed transaction). SQLite only:
+        a PostgreSQL store is copied with its own tools."""
+        if self._dialect is _POSTGRES:
+            raise StoreError("backup copies SQLite stores; back up a PostgreSQL store with pg_dump "
+                             "(e.g. pg_dump -Fc -f borderwatch.dump DATABASE_URL) and restore with pg_restore")
         target = Path(target)
         if target.exists():
             raise StoreError(f"cannot back up to {target}: it exists; choose a new file")
@@ -1035,19 +1278,22 @@ class Store:
                     conn.connection.driver_connection.backup(copy)
                 finally:
                     copy.close()
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             target.unlink(missing_ok=True)
             raise StoreError(f"cannot back up to {target}: {_reason(e)}") from e
         return target
 
     def check(self) -> list[str]:
-        """Problems found, none when the store is sound: SQLite's integrity and foreign-key checks, then
+        """Problems found, none when the store is sound: SQLite's integrity and foreign-key checks (on
+        PostgreSQL, which enforces foreign keys and checks its pages itself, not these), then
         the consistency of what borderwatch derives (each event's mention and document counts, mentions
         and links pointing at events that exist, news events with mentions, the search index in step)."""
-        queries = (
+        pragmas = (
             ("integrity", "PRAGMA integrity_check", lambda rows: [r[0] for r in rows if r[0] != "ok"]),
             ("foreign keys", "PRAGMA foreign_key_check",
              lambda rows: [f"{r[0]} row {r[1]} points to a missing {r[2]} row" for r in rows]),
+        )
+        queries = (*(pragmas if self._dialect.check_pragmas else ()),
             ("event counts", "SELECT e.id, e.n_mentions, COUNT(m.id), e.n_documents, COUNT(DISTINCT m.doc_id) "
              "FROM events e LEFT JOIN mentions m ON m.event_id = e.id WHERE e.source = 'news' GROUP BY e.id "
              "HAVING e.n_mentions != COUNT(m.id) OR e.n_documents != COUNT(DISTINCT m.doc_id)",
@@ -1066,20 +1312,20 @@ class Store:
             ("failed documents with mentions", "SELECT DISTINCT d.id FROM documents d JOIN mentions m "
              "ON m.doc_id = d.id WHERE d.status = 'failed'",
              lambda rows: [f"failed document {r[0]} has mentions" for r in rows]),
-            ("search index", "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text_keys)",
+            ("search index", self._dialect.search_rows,
              lambda rows: [f"search index holds {rows[0][1]} events of {rows[0][0]}"]
              if rows[0][0] != rows[0][1] else []),
         )
         problems: list[str] = []
         try:
-            with self._engine.connect() as conn, conn.begin():
-                raw = conn.connection.driver_connection
+            with self._reader.connect() as conn, conn.begin():
+                raw = self._dialect.connection(conn.connection.driver_connection)
                 for _name, sql, explain in queries:
                     found = explain(raw.execute(sql).fetchall())
                     problems.extend(found[:20])
                     if len(found) > 20:
                         problems.append(f"... and {len(found) - 20} more like the last")
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             problems.append(f"the store cannot be read: {_reason(e)}")
         return problems
 
@@ -1152,7 +1398,7 @@ class Store:
                    m.c.id.label("mention_id"), m.c.event_id, m.c.doc_id, d.c.outlet, d.c.published,
                    e.c.date_start, e.c.location, e.c.admin1, e.c.country)
             .join(m, m.c.id == c.c.mention_id).join(e, e.c.id == m.c.event_id).join(d, d.c.id == m.c.doc_id)
-            .order_by(e.c.date_start.desc(), m.c.event_id, m.c.doc_id, c.c.mention_id, c.c.ordinal))
+            .order_by(e.c.date_start.desc().nulls_last(), m.c.event_id, m.c.doc_id, c.c.mention_id, c.c.ordinal))
         if event_id is not None:
             statement = statement.where(m.c.event_id == event_id)
         if claimant is not None:
@@ -1219,13 +1465,13 @@ class Store:
                     if target is not None:
                         cursor.execute("UPDATE links SET target_event_id = ? WHERE id = ?", (target, link_id))
                         resolved += 1
-        except (SQLAlchemyError, sqlite3.Error) as e:
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot resolve links: {_reason(e)}") from e
         return resolved
 
     def _events_with_mentions(self, statement: Select) -> list[Event]:
         try:
-            with self._engine.connect() as conn, conn.begin():
+            with self._reader.connect() as conn, conn.begin():
                 rows = list(conn.execute(statement).mappings())
                 mention_rows = _rows_where_in(conn, mentions_table, "event_id", [row["id"] for row in rows],
                                               ("doc_id", "ordinal"))
@@ -1244,7 +1490,7 @@ class Store:
 
     def _mentions(self, statement: Select) -> list[tuple[str, Mention]]:
         try:
-            with self._engine.connect() as conn, conn.begin():
+            with self._reader.connect() as conn, conn.begin():
                 return _mentions_from_rows(conn, list(conn.execute(statement).mappings()))
         except SQLAlchemyError as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
@@ -1254,12 +1500,13 @@ class Store:
     # module, from an EventQuery; every value travels as a bound parameter.
 
     @contextmanager
-    def _raw_reading(self) -> Iterator[sqlite3.Connection]:
-        """The driver's connection inside one read transaction (one snapshot for the whole block)."""
+    def _raw_reading(self) -> Iterator[Any]:
+        """The driver's connection (its `execute` taking `?` parameters) inside one read transaction (one
+        snapshot for the whole block)."""
         try:
-            with self._engine.connect() as conn, conn.begin():
-                yield conn.connection.driver_connection
-        except (SQLAlchemyError, sqlite3.Error) as e:
+            with self._reader.connect() as conn, conn.begin():
+                yield self._dialect.connection(conn.connection.driver_connection)
+        except _DB_ERRORS as e:
             raise StoreError(f"cannot read the store: {_reason(e)}") from e
 
     def event_page(self, query: EventQuery, order: EventOrder | None = None, limit: int = 100,
@@ -1272,7 +1519,7 @@ class Store:
         rows: list[dict[str, Any]] = []
         with self._raw_reading() as db:
             span = _longest_span_days(db) if query.since is not None else None
-            plan = _plan_page(db, query, order, span)
+            plan = _plan_page(db, query, order, span, self._dialect)
             segments = _segments(order, query)
             # a key from a segment this query has not (the filters changed between pages): nothing after it
             first = 0 if after is None else (segments.index(after.null_segment)
@@ -1298,34 +1545,35 @@ class Store:
     def event_count(self, query: EventQuery) -> int:
         """How many events match `query`."""
         with self._raw_reading() as db:
-            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None, self._dialect)
             return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]
 
     def event_points(self, query: EventQuery) -> list[tuple]:
         """Every matching event as (POINT_COLUMNS): the compact form a map of all of them needs; `day`
         is days since 1970-01-01, None when undated."""
         with self._raw_reading() as db:
-            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None, self._dialect)
             return db.execute(f"SELECT {_POINT_SELECT} FROM events e WHERE {where}", params).fetchall()
 
     def event_period_counts(self, query: EventQuery, period: str) -> list[tuple[str, str | None, int]]:
         """(first day of the period, actor1, events) for the dated events matching `query`; `period` is
         one of PERIOD_STARTS (day, week from Monday, month)."""
-        if period not in PERIOD_STARTS:
+        starts = self._dialect.period_starts
+        if period not in starts:
             raise StoreError(f"unknown period {period!r}: choose one of {', '.join(PERIOD_STARTS)}")
         with self._raw_reading() as db:
-            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None, self._dialect)
             return db.execute(
-                f"SELECT {PERIOD_STARTS[period]} AS period, e.actor1, count(*) FROM events e "
+                f"SELECT {starts[period]} AS period, e.actor1, count(*) FROM events e "
                 f"WHERE e.date_start IS NOT NULL AND {where} GROUP BY period, e.actor1", params).fetchall()
 
     def event_rows(self, query: EventQuery) -> Iterator[dict[str, Any]]:
         """Every matching event's own columns (as `flat_events` gives them, without `responds_to`),
         oldest first; streamed."""
         with self._raw_reading() as db:
-            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None)
+            where, params = _event_predicates(query, _longest_span_days(db) if query.since else None, self._dialect)
             cursor = db.execute(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE {where} "
-                                "ORDER BY e.date_start, e.id", params)
+                                "ORDER BY e.date_start NULLS FIRST, e.id", params)
             names = [c[0] for c in cursor.description]
             for values in cursor:
                 yield dict(zip(names, values, strict=True))
@@ -1345,7 +1593,7 @@ class Store:
                    after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
         """The claims ledger, most recently stored first, a page at a time: each claim with its event,
         mention, document and outlet; and the key of the next page (None on the last)."""
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         for condition, value in (("m.event_id = ?", event_id), ("c.claimant = ?", claimant),
                                  ("c.kind = ?", kind.value if kind is not None else None),
                                  ("c.rowid < ?", after)):
@@ -1364,7 +1612,7 @@ class Store:
                       after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
         """Documents without their text (DOCUMENT_COLUMNS), most recently stored first, a page at a time;
         and the key of the next page (None on the last)."""
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         if status is not None:
             where.append("status = ?")
             params.append(status.value)
@@ -1399,7 +1647,7 @@ class Store:
                 'SELECT s.start, s."end", s.kind, s.field, s.mention_id FROM mentions m '
                 "JOIN spans s ON s.mention_id = m.id WHERE m.doc_id = ? "
                 'UNION ALL SELECT v.start, v."end", ?, ?, v.mention_id FROM mentions m '
-                "JOIN evidence v ON v.mention_id = m.id WHERE m.doc_id = ? ORDER BY 1, 2, 5",
+                "JOIN evidence v ON v.mention_id = m.id WHERE m.doc_id = ? ORDER BY 1, 2, 5, 3, 4",
                 (doc_id, SpanKind.SENTENCE.value, "evidence", doc_id)).fetchall()
         return [dict(zip(("start", "end", "kind", "field", "mention_id"), s, strict=True)) for s in spans]
 
@@ -1590,6 +1838,7 @@ MAX_ARMS = 16
 # page walks an ordered index (the arms above, or the order's own), filtering, until it is full.
 PROBE_ROWS = 10_000
 _WORD = re.compile(r"[^\s\x00]+")  # NUL too: FTS5 reads it as the end of the query
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: a word as SQLite's unicode61 tokenizer cuts it
 
 
 class _Plan(enum.Enum):
@@ -1627,13 +1876,22 @@ def text_match(text: str | None) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words) if words else None
 
 
-def _longest_span_days(db: sqlite3.Connection) -> int:
+def postgres_text_match(text: str | None) -> str | None:
+    """The PostgreSQL tsquery for search words, matching as `text_match` does in SQLite: each word a
+    phrase of its letter-and-digit runs (as the index splits the text), all required; None when none."""
+    words = [w for w in _WORD.findall(text or "") if any(ch.isalnum() for ch in w)]
+    phrases = [" <-> ".join(f"'{run}'" for run in _ALNUM_RUN.findall(w)) for w in words]
+    phrases = [f"({p})" for p in phrases if p]
+    return " & ".join(phrases) if phrases else None
+
+
+def _longest_span_days(db: Any) -> int:
     """The longest date range of any event, in whole days (read from ix_events_span: one index probe)."""
     span = db.execute("SELECT max(julianday(date_end) - julianday(date_start)) FROM events").fetchone()[0]
     return int(span or 0) + 1
 
 
-def _terms(query: EventQuery, span_days: int | None) -> list[_Term]:
+def _terms(query: EventQuery, span_days: int | None, dialect: _Dialect) -> list[_Term]:
     """Every filter of `query` as a _Term."""
     terms = []
     for name, column in _COLUMN_OF.items():
@@ -1666,19 +1924,19 @@ def _terms(query: EventQuery, span_days: int | None) -> list[_Term]:
         start_params = tuple(p for w, p in zip(where, params, strict=True) if "date_start" in w)
         terms.append(_Term("dates", " AND ".join(where), tuple(params),
                            (" AND ".join(starts), start_params) if starts else None))
-    match = text_match(query.text)
-    if match is not None:
+    match = dialect.search_params(query.text)
+    if match:
         # Through its index, the search's matches are looked up by id; off it (`+e.id`), they are listed
         # once and each row of the walk is checked against the list.
-        terms.append(_Term("text", "{c}id IN (SELECT k.event_id FROM event_text JOIN event_text_keys k ON "
-                           "k.text_rowid = event_text.rowid WHERE event_text MATCH ?)", (match,)))
+        terms.append(_Term("text", dialect.search_filter, match))
     return terms
 
 
-def _where(terms: Sequence[_Term], indexed: Iterable[str], *, skip: Iterable[str | None] = ()
-           ) -> tuple[str, list[Any]]:
+def _where(terms: Sequence[_Term], indexed: Iterable[str], *, skip: Iterable[str | None] = (),
+           unindexed: str = "+e.") -> tuple[str, list[Any]]:
     """The terms as one WHERE clause (on `events e`) and its parameters: those named in `indexed` may
-    use their indexes, the others may not; those in `skip` are left out."""
+    use their indexes, the others may not (their columns prefixed `unindexed`); those in `skip` are
+    left out."""
     skip = set(skip)
     free = set(indexed)
     where: list[str] = []
@@ -1686,24 +1944,23 @@ def _where(terms: Sequence[_Term], indexed: Iterable[str], *, skip: Iterable[str
     for term in terms:
         if term.name in skip:
             continue
-        where.append(term.sql.format(c="e." if term.name in free else "+e."))
+        where.append(term.sql.format(c="e." if term.name in free else unindexed))
         params.extend(term.params)
-    return " AND ".join(where) or "1", params
+    return " AND ".join(where) or "TRUE", params
 
 
-def _event_predicates(query: EventQuery, span_days: int | None) -> tuple[str, list[Any]]:
+def _event_predicates(query: EventQuery, span_days: int | None, dialect: _Dialect) -> tuple[str, list[Any]]:
     """The WHERE clause of all of `query`'s filters, SQLite free to use any index (counts, bulk reads)."""
-    terms = _terms(query, span_days)
+    terms = _terms(query, span_days, dialect)
     return _where(terms, [t.name for t in terms])
 
 
-def _matches_up_to(db: sqlite3.Connection, term: _Term, limit: int) -> int:
+def _matches_up_to(db: Any, term: _Term, limit: int, dialect: _Dialect) -> int:
     """How many events one filter alone matches, counting no further than `limit`."""
     if term.name == "text":
-        sql = "SELECT count(*) FROM (SELECT 1 FROM event_text WHERE event_text MATCH ? LIMIT ?)"
-        return db.execute(sql, (*term.params, limit)).fetchone()[0]
+        return db.execute(dialect.search_probe, (*term.params, limit)).fetchone()[0]
     where, params = term.probe or (term.sql, term.params)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where.format(c='e.')} LIMIT ?)"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where.format(c='e.')} LIMIT ?) AS found"
     return db.execute(sql, (*params, limit)).fetchone()[0]
 
 
@@ -1728,14 +1985,20 @@ def _driving_arms(query: EventQuery) -> tuple[str, list[tuple[str, tuple]]] | No
 class _PagePlan:
     plan: _Plan
     terms: tuple[_Term, ...]
+    dialect: _Dialect
     sort_by: str | None = None  # SORT: the filter whose index finds the matches; a bounded walk's fallback
     bounded: bool = False  # the walk reads at most WALK_WINDOW index rows, then falls back to SORT
 
-    def fallback(self, db: sqlite3.Connection) -> _PagePlan:
+    def fallback(self, db: Any) -> _PagePlan:
         """SORT through the filter with fewest matches: every probe stopped at PROBE_ROWS, so they are
         counted again, further (index entries only, so ~60 ms at most)."""
-        counts = {t.name: _matches_up_to(db, t, FALLBACK_PROBE_ROWS) for t in self.terms}
-        return _PagePlan(_Plan.SORT, self.terms, min(counts, key=counts.__getitem__))
+        counts = {t.name: _matches_up_to(db, t, FALLBACK_PROBE_ROWS, self.dialect) for t in self.terms}
+        return _PagePlan(_Plan.SORT, self.terms, self.dialect, min(counts, key=counts.__getitem__))
+
+    @property
+    def sort_prefix(self) -> str:
+        """How the order's columns are written: SORT keeps the planner off the order's own index."""
+        return self.dialect.unindexed if self.plan is _Plan.SORT else "e."
 
 
 # A walk filtered by several common filters can still find a rare combination (3% cross-border, 4% of one
@@ -1745,16 +2008,17 @@ WALK_WINDOW = 20_000
 FALLBACK_PROBE_ROWS = 100_000
 
 
-def _plan_page(db: sqlite3.Connection, query: EventQuery, order: EventOrder, span_days: int | None) -> _PagePlan:
-    terms = tuple(_terms(query, span_days))
+def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | None,
+               dialect: _Dialect) -> _PagePlan:
+    terms = tuple(_terms(query, span_days, dialect))
     if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
-        return _PagePlan(_Plan.WALK, terms)
-    counts = {t.name: _matches_up_to(db, t, PROBE_ROWS) for t in terms}
+        return _PagePlan(_Plan.WALK, terms, dialect)
+    counts = {t.name: _matches_up_to(db, t, PROBE_ROWS, dialect) for t in terms}
     rarest = min(counts, key=counts.__getitem__)
     if counts[rarest] < PROBE_ROWS:
-        return _PagePlan(_Plan.SORT, terms, rarest)
+        return _PagePlan(_Plan.SORT, terms, dialect, rarest)
     arms = order.column == "date_start" and _driving_arms(query) is not None
-    return _PagePlan(_Plan.ARMS if arms else _Plan.WALK, terms, rarest, bounded=True)
+    return _PagePlan(_Plan.ARMS if arms else _Plan.WALK, terms, dialect, rarest, bounded=True)
 
 
 def _segments(order: EventOrder, query: EventQuery) -> tuple[bool, ...]:
@@ -1774,11 +2038,10 @@ class _Keyset:
     order_by: str
 
     @classmethod
-    def of(cls, order: EventOrder, sort: bool, null_segment: bool, after: PageKey | None) -> _Keyset:
+    def of(cls, order: EventOrder, prefix: str, null_segment: bool, after: PageKey | None) -> _Keyset:
         direction = "DESC" if order.descending else "ASC"
         beyond = "<" if order.descending else ">"
-        # SORT writes the order's columns `+e.col`, so no index is walked for the order
-        prefix = "+e." if sort else "e."
+        # SORT writes the order's columns `+e.col` (prefix), so no index is walked for the order
         key, key_id = f"{prefix}{order.column}", f"{prefix}id"
         if null_segment:
             where = [f"{key} IS NULL"] + ([f"{key_id} {beyond} ?"] if after else [])
@@ -1791,7 +2054,7 @@ class _Keyset:
 def _walks(query: EventQuery, order: EventOrder, plan: _PagePlan, keyset: _Keyset) -> list[tuple[str, list[Any]]]:
     """The index walks of a WALK or ARMS plan (one per arm): each a WHERE clause over `events e` that an
     ordered index serves, with its params; the dates go in the walk, as they bound a date index's range."""
-    dates, date_params = "1", []
+    dates, date_params = "TRUE", []
     if order.column == "date_start":
         dates, date_params = _where([t for t in plan.terms if t.name == "dates"], ["dates"])
     if plan.plan is _Plan.WALK:
@@ -1805,15 +2068,15 @@ def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null
                      after: PageKey | None, limit: int) -> list[tuple[str, list[Any]]]:
     """One segment's page as queries of SUMMARY_COLUMNS (one per index walk: their rows merged in
     `order`, the first `limit` are the page): up to `limit` events after `after`."""
-    keyset = _Keyset.of(order, plan.plan is _Plan.SORT, null_segment, after)
+    keyset = _Keyset.of(order, plan.sort_prefix, null_segment, after)
     columns = ", ".join(f"e.{c}" for c in SUMMARY_COLUMNS)
     if plan.plan is _Plan.SORT:
-        where, params = _where(plan.terms, [plan.sort_by] if plan.sort_by else [])
+        where, params = _where(plan.terms, [plan.sort_by] if plan.sort_by else [], unindexed=plan.dialect.unindexed)
         return [(f"SELECT {columns} FROM events e WHERE {keyset.where} AND {where} ORDER BY {keyset.order_by} "
                  "LIMIT ?", [*keyset.params, *params, limit])]
     driving = _driving_arms(query)[0] if plan.plan is _Plan.ARMS else None  # type: ignore[index]
     skip = {"dates", driving} if order.column == "date_start" else {driving}
-    where, params = _where(plan.terms, [], skip=skip)
+    where, params = _where(plan.terms, [], skip=skip, unindexed=plan.dialect.unindexed)
     statements = []
     for walk, walk_params in _walks(query, order, plan, keyset):
         if plan.bounded:
@@ -1829,7 +2092,7 @@ def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null
     return statements
 
 
-def _merged_page(db: sqlite3.Connection, statements: Sequence[tuple[str, list[Any]]], order: EventOrder,
+def _merged_page(db: Any, statements: Sequence[tuple[str, list[Any]]], order: EventOrder,
                  null_segment: bool, limit: int) -> list[dict[str, Any]]:
     """The rows of every walk, without repeats (an event can be on both sides of an actor), in order."""
     rows = {row["id"]: row for sql, params in statements for row in _fetch_dicts(db, sql, params)}
@@ -1840,25 +2103,25 @@ def _merged_page(db: sqlite3.Connection, statements: Sequence[tuple[str, list[An
     return ordered[:limit]
 
 
-def _walks_exhausted(db: sqlite3.Connection, query: EventQuery, order: EventOrder, plan: _PagePlan,
+def _walks_exhausted(db: Any, query: EventQuery, order: EventOrder, plan: _PagePlan,
                      null_segment: bool, after: PageKey | None) -> bool:
     """Whether every walk of a bounded plan reached its end within WALK_WINDOW rows (then a short page is
     the end of the results, not the end of the window)."""
-    keyset = _Keyset.of(order, False, null_segment, after)
+    keyset = _Keyset.of(order, "e.", null_segment, after)
     for walk, params in _walks(query, order, plan, keyset):
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {walk} LIMIT {WALK_WINDOW})"
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {walk} LIMIT {WALK_WINDOW}) AS walked"
         if db.execute(sql, params).fetchone()[0] >= WALK_WINDOW:
             return False
     return True
 
 
-def _fetch_dicts(db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+def _fetch_dicts(db: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
-def _keyed_page(cursor: sqlite3.Cursor, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+def _keyed_page(cursor: Any, limit: int) -> tuple[list[dict[str, Any]], int | None]:
     """Rows of a query ordered by `seq` descending that fetched `limit` + 1: the page (without `seq`) and
     the next page's key."""
     names = [c[0] for c in cursor.description]
@@ -1869,3 +2132,24 @@ def _keyed_page(cursor: sqlite3.Cursor, limit: int) -> tuple[list[dict[str, Any]
     for row in rows:
         del row["seq"]
     return rows, key
+
+
+_SQLITE = _Dialect(
+    name="sqlite", migrations=MIGRATIONS, cursor=_sqlite_cursor, connection=_sqlite_connection,
+    write_lock=None, unindexed="+e.", search_params=_fts5_search,
+    search_filter="{c}id IN (SELECT k.event_id FROM event_text JOIN event_text_keys k ON "
+                  "k.text_rowid = event_text.rowid WHERE event_text MATCH ?)",
+    search_probe="SELECT count(*) FROM (SELECT 1 FROM event_text WHERE event_text MATCH ? LIMIT ?) AS found",
+    search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text_keys)",
+    period_starts=PERIOD_STARTS, check_pragmas=True,
+)
+_POSTGRES = _Dialect(
+    name="postgresql", migrations=POSTGRES_MIGRATIONS, cursor=_postgres_cursor, connection=_PostgresConnection,
+    write_lock="SELECT pg_advisory_xact_lock(?)", unindexed="e.", search_params=_postgres_search,
+    search_filter=f"{{c}}id IN (SELECT event_id FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} "
+                  "@@ to_tsquery('simple', ?))",
+    search_probe=f"SELECT count(*) FROM (SELECT 1 FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} "
+                 "@@ to_tsquery('simple', ?) LIMIT ?) AS found",
+    search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text)",
+    period_starts={**PERIOD_STARTS, "week": "to_char(date_trunc('week', e.date_start::date), 'YYYY-MM-DD')"},
+)
