@@ -175,7 +175,8 @@ def soak(documents: int, seed: int, readers: int, every: int, folder: Path) -> b
     server, url = start_server(db)
     context = multiprocessing.get_context("spawn")
     stop, results = context.Event(), context.Queue()
-    workers = [context.Process(target=read_until_stopped, args=(url, i * 3, stop, results)) for i in range(readers)]
+    workers = [context.Process(target=read_until_stopped, args=(url, i * 3, stop, results))
+               for i in range(readers)]
     try:
         for worker in workers:
             worker.start()
@@ -224,7 +225,8 @@ def report(summary, samples: list[MemorySample], reads: ReadSummary, problems: l
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=50_000, help="documents in the stream (default 50000)")
+    parser.add_argument("--documents", type=int, default=50_000,
+                        help="documents in the stream (default 50000)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated articles")
     parser.add_argument("--readers", type=int, default=2, help="reader processes hitting the API")
     parser.add_argument("--every", type=int, default=None, help="documents between progress lines "

@@ -181,8 +181,6 @@ def test_the_console_command_treats_a_payload_as_data(store):
 MARKUP = ["[/]", "[bold]TTP[/bold]", "[link=https://evil.example]TTP[/link]"]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints stored strings as Rich markup: a stored '[/]' raises "
-                   "MarkupError in `events` and `show` (reported to the lead; remove this mark once fixed)")
 @pytest.mark.parametrize("payload", MARKUP)
 def test_stored_text_that_looks_like_markup_is_printed_as_text(tmp_path, payload):
     db = tmp_path / "events.db"

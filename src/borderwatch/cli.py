@@ -21,8 +21,10 @@ from borderwatch.errors import BorderwatchError
 app = typer.Typer(help="Sourced, geocoded event data from news on cross-border armed conflict.",
                   no_args_is_help=True, add_completion=False)
 # Piped or captured output gets a wide table instead of rich's 80-column default; a terminal keeps its width.
-console = Console() if Console().is_terminal else Console(width=160)
-err = Console(stderr=True)
+# Markup off: what is printed comes from articles, datasets and users ("[/]" in a name must print as
+# itself, never as a style tag or an error); the few styles of our own are given as styles.
+console = Console(markup=False) if Console().is_terminal else Console(width=160, markup=False)
+err = Console(stderr=True, markup=False)
 
 DEFAULT_DB = "borderwatch.db"
 DbOption = Annotated[str, typer.Option("--db", envvar="BORDERWATCH_DB",
@@ -30,7 +32,7 @@ DbOption = Annotated[str, typer.Option("--db", envvar="BORDERWATCH_DB",
 
 
 def _fail(e: BorderwatchError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {e}")
+    err.print(Text.assemble(("error:", "bold red"), f" {e}"))
     return typer.Exit(code=2)
 
 
@@ -309,12 +311,13 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
             answers = sorted({other for other, link in incoming if link.kind.value == "responds_to"})
     except BorderwatchError as e:
         raise _fail(e) from e
-    console.print(f"[bold]{event.id}[/]  {event.event_type} / {event.sub_event_type}")
-    console.print(f"date {event.date.iso() if event.date else '?'} ({event.date.precision if event.date else '-'})"
-                  f"   place {event.place.name if event.place else '-'}, {event.country or '?'}"
-                  f"   actor1 {event.actor1 or '-'}   actor2 {event.actor2 or '-'}"
-                  f"   deaths low/best/high {event.fatalities_low}/{event.fatalities_best}/{event.fatalities_high}"
-                  + ("  [red]contested[/]" if event.contested else ""))
+    console.print(Text.assemble((event.id, "bold"), f"  {event.event_type} / {event.sub_event_type}"))
+    console.print(Text.assemble(
+        f"date {event.date.iso() if event.date else '?'} ({event.date.precision if event.date else '-'})"
+        f"   place {event.place.name if event.place else '-'}, {event.country or '?'}"
+        f"   actor1 {event.actor1 or '-'}   actor2 {event.actor2 or '-'}"
+        f"   deaths low/best/high {event.fatalities_low}/{event.fatalities_best}/{event.fatalities_high}",
+        ("  contested" if event.contested else "", "red")))
     console.print(f"origin {event.origin_country or '?'} → impact {event.impact_country or '?'}"
                   f"   cross-border {'yes' if event.cross_border else 'no'}"
                   f"   border district {'yes' if event.border_area else 'no'}"
@@ -350,7 +353,8 @@ def show(event_id: str, db: DbOption = DEFAULT_DB) -> None:
         for sentence in m.evidence:
             console.print(_highlight(text, sentence.start, sentence.end, field_spans))
         for s in field_spans:
-            console.print(f"  [cyan]{s.field}[/] = {s.value!s:<28} ← “{s.text}” [{s.start}:{s.end}]")
+            console.print(Text.assemble("  ", (str(s.field), "cyan"), f" = {s.value!s:<28} ← “{s.text}” "
+                                        f"[{s.start}:{s.end}]"))
 
 
 def _highlight(text: str, start: int, end: int, spans) -> Text:
@@ -496,7 +500,7 @@ def stats(view: Annotated[str, typer.Argument(help="tally, change (year on year)
         table.add_row(*(statistics.cell(v) for v in row))
     console.print(table)
     for note in result.notes:
-        console.print(f"[dim]- {note}[/]")
+        console.print(f"- {note}", style="dim")
 
 
 def _model_inputs(db: str, source: str | None, since: str | None, until: str | None, series: Path | None):
@@ -540,7 +544,8 @@ def model(db: DbOption = DEFAULT_DB,
     except BorderwatchError as e:
         raise _fail(e) from e
     p = run.fit.params
-    console.print(f"[bold]Hawkes model[/] of {run.data.times.size} day-precise events, {run.first_day} to "
+    console.print("Hawkes model", style="bold", end="")
+    console.print(f" of {run.data.times.size} day-precise events, {run.first_day} to "
                   f"{run.last_day}; regime breaks: {', '.join(map(str, run.breaks)) or 'none'}")
     table = Table(title="Excitation: expected direct follow-on events in the row series per event in the "
                   "column series (95% interval)")
@@ -572,15 +577,16 @@ def model(db: DbOption = DEFAULT_DB,
     console.print(f"branching ratio {p.branching_ratio():.2f}{boot_ratio} (constant background: "
                   f"{run.flat.params.branching_ratio():.2f})")
     if run.low is None:
-        console.print("[dim]- no Wald intervals: the observed information is singular (an excitation at its "
-                      "bound of zero); use --bootstrap N[/]")
+        console.print("- no Wald intervals: the observed information is singular (an excitation at its "
+                      "bound of zero); use --bootstrap N", style="dim")
     if triggers:
-        console.print("[bold]Likely triggers[/] of the latest events (P(background), then the most likely parent):")
+        console.print(Text.assemble(("Likely triggers", "bold"),
+                                    " of the latest events (P(background), then the most likely parent):"))
         for day, name, background, parent_day, parent, prob in contagion.likely_triggers(run, points, triggers):
             parent_text = f"{parent} on {parent_day} ({prob:.0%})" if parent else "none"
             console.print(f"  {day} {name}: background {background:.0%}; parent {parent_text}")
     for note in (*(f"left out (too few events): {x}" for x in run.left_out), *run.notes):
-        console.print(f"[dim]- {note}[/]")
+        console.print(f"- {note}", style="dim")
 
 
 @app.command()
@@ -631,8 +637,8 @@ def simulate(db: DbOption = DEFAULT_DB,
     console.print(f"edits: {'; '.join(result.edits)}")
     console.print(table)
     if result.comparison.explosive:
-        console.print("[bold yellow]explosive:[/] the edited model feeds on itself (branching ratio ≥ 1); "
-                      "paths were stopped at a cap and their counts are lower bounds")
+        console.print(Text.assemble(("explosive:", "bold yellow"), " the edited model feeds on itself (branching "
+                                    "ratio ≥ 1); paths were stopped at a cap and their counts are lower bounds"))
     if out is not None:
         from borderwatch.report import scenario_fan_svg
 
@@ -712,9 +718,10 @@ def evaluate(documents: Annotated[Path, typer.Option(help="GOLD_FORMAT documents
     console.print(format_scores(scores))
     if errors:
         for g in scores.unmatched_gold:
-            console.print(f"[red]missed[/] {json.dumps(g, default=str)}")
+            console.print(Text.assemble(("missed", "red"), f" {json.dumps(g, default=str)}"))
         for p in scores.unmatched_predicted:
-            console.print(f"[yellow]spurious[/] {json.dumps({k: p.get(k) for k in _BRIEF}, default=str)}")
+            brief = json.dumps({k: p.get(k) for k in _BRIEF}, default=str)
+            console.print(Text.assemble(("spurious", "yellow"), f" {brief}"))
 
 
 _BRIEF = ("doc", "event_type", "sub_event_type", "date", "date_precision", "country", "admin1", "admin2",

@@ -331,6 +331,26 @@ def test_write_token_guards_ingest(tmp_path, api_store, live_server):
         assert too_many.status_code == 422 and "100" in too_many.json()["detail"]
 
 
+def test_a_body_over_the_limit_is_refused_declared_or_chunked(tmp_path, api_store, live_server):
+    from borderwatch.web.api import MAX_BODY_BYTES
+
+    path = tmp_path / "limited.db"
+    shutil.copy(api_store, path)
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    big = b'{"text": "' + b"a" * (MAX_BODY_BYTES + 10) + b'"}'
+
+    def chunks():  # no Content-Length: sent with Transfer-Encoding: chunked
+        for i in range(0, len(big), 65536):
+            yield big[i:i + 65536]
+
+    with httpx.Client(base_url=live_server(path, token=TOKEN), timeout=60) as client:
+        declared = client.post("/api/documents", content=big, headers=auth)
+        chunked = client.post("/api/documents", content=chunks(), headers=auth)
+        assert declared.status_code == 413 and chunked.status_code == 413, chunked.text
+        assert "too large" in chunked.json()["detail"]
+        assert client.get("/api/config").status_code == 200  # the server is fine
+
+
 @pytest.mark.parametrize(("path", "status", "says"), [
     ("/api/events?since=2024-13-40", 422, "since"),
     ("/api/events?since=1710720000", 422, "YYYY-MM-DD"),

@@ -68,22 +68,64 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """ASGI middleware: refuse a request whose declared body is larger than `max_bytes` (413), before
-    anything reads it."""
+    """ASGI middleware: refuse a request whose body is larger than `max_bytes` (413): at once when its
+    Content-Length says so, and, for a body sent in chunks without one, as soon as what has arrived passes
+    the limit (the application then sees the body end there and the client gets the 413)."""
 
     def __init__(self, app: App, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = dict(scope.get("headers", [])).get(b"content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-                body = (b'{"detail": "request body too large: send at most %d bytes (fewer documents '
-                        b'per request)"}' % self.max_bytes)
-                await send({"type": "http.response.start", "status": 413,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(send)
+            return
+        received = 0
+        too_large = False
+        started = False
+
+        async def counted_receive() -> dict:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    raise _BodyTooLarge
+            return message
+
+        async def guarded_send(message: dict) -> None:
+            # Once the body has passed the limit, whatever the application answers (FastAPI turns the
+            # interrupted read into a 400) is replaced by the 413.
+            nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send)
                 return
-        await self.app(scope, receive, send)
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except _BodyTooLarge:
+            if not started:
+                started = True
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = (b'{"detail": "request body too large: send at most %d bytes (fewer documents '
+                b'per request)"}' % self.max_bytes)
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(Exception):
+    """Raised inside the application's receive() when a chunked body passes the limit."""
