@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from borderwatch.errors import DocumentError
-from borderwatch.ingest.files import MAX_DOCUMENT_BYTES, decode_text, failed_document
+from borderwatch.ingest.files import MAX_DOCUMENT_BYTES, decode_text, failed_document, jsonl_documents
 from borderwatch.ingest.html import declared_charset, parse_html_document
-from borderwatch.ingest.jsonl import parse_jsonl_line, read_jsonl_lines
 from borderwatch.model import Document
 from borderwatch.theatre import Theatre
 
@@ -167,19 +166,11 @@ def read_jsonl_dump(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) ->
         return
     number = 0
     try:
-        for line in read_jsonl_lines(stream, max_bytes):
-            number = line.number
-            line_source = f"{source}#L{line.number}"
-            if line.size > max_bytes:
-                yield failed_document(line_source, line.raw,
-                                      f"line {line.number}: too large: {line.size:,} bytes > {max_bytes:,}")
-                continue
-            try:
-                yield parse_jsonl_line(line.raw, line_source)
-            except DocumentError as e:
-                yield failed_document(line_source, line.raw, f"line {line.number}: {e}")
+        for doc in jsonl_documents(stream, source, max_bytes):
+            number += 1
+            yield doc
     except (OSError, EOFError) as e:
         yield failed_document(source, f"line={number}".encode(),
-                              f"archive damaged after line {number}: {type(e).__name__}: {str(e)[:200]}")
+                              f"archive damaged after {number} documents: {type(e).__name__}: {str(e)[:200]}")
     finally:
         stream.close()

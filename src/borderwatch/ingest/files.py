@@ -145,12 +145,13 @@ def _read_single(path: Path, source: str, max_bytes: int, parse: Callable[[str, 
 def _read_jsonl(path: Path, source: str, max_bytes: int, compressed: bool = False) -> Iterator[Document]:
     try:
         with _open(path, compressed) as stream:
-            yield from _jsonl_documents(io.BufferedReader(stream) if compressed else stream, source, max_bytes)
+            yield from jsonl_documents(io.BufferedReader(stream) if compressed else stream, source, max_bytes)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         yield failed_document(f"{source}#gzip", str(e).encode(), f"not a valid gzip file: {e}")
 
 
-def _jsonl_documents(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Document]:
+def jsonl_documents(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Document]:
+    """The documents of a JSONL stream, one per non-blank line; a bad line is a failed document."""
     for line in read_jsonl_lines(stream, max_bytes):
         line_source = f"{source}#L{line.number}"
         if line.size > max_bytes:
