@@ -153,3 +153,9 @@ def _spell(n):
 def test_spelled_numbers_round_trip(value):
     assert parse_number(_spell(value)) == Count(count=value)
     assert only(f"Police said {_spell(value)} people were killed.").count == Count(count=value)
+
+
+@pytest.mark.parametrize("phrase", ["inf", "nan", "Infinity", "1e400", "9" * 400])
+def test_words_float_would_take_are_no_count(phrase):
+    # found by the property run: float() reads these, and int() of its result raised
+    assert parse_number(phrase) is None

@@ -16,6 +16,8 @@ from borderwatch.gazetteer import load_default_gazetteer
 from borderwatch.model import Document, Precision
 from borderwatch.theatre import load_theatre
 
+# derandomize: CI runs the same examples every time (a red build names a bug, never bad luck); run with
+# HYPOTHESIS_PROFILE or edit max_examples locally to search wider.
 # News-like fragments, so that the generator reaches the parsers' interesting paths, not just noise.
 WORDS = ("on", "last", "Monday", "March", "18", "2024", "late", "night", "two", "days", "after", "ago",
          "since", "early", "this", "month", "week", "year", "at least", "more than", "dozens of", "eight",
@@ -28,7 +30,7 @@ texts = st.one_of(news_like, any_text)
 published = st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31)))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(texts, published)
 def test_dates_never_raise_and_ranges_are_valid(text, day):
     for m in find_dates(text, day):
@@ -39,7 +41,7 @@ def test_dates_never_raise_and_ranges_are_valid(text, day):
             assert (m.range.end - m.range.start).days <= 366 * 2  # no range wider than the coarsest precision
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(texts)
 def test_numbers_never_raise_and_counts_are_valid(text):
     for m in find_numbers(text):
@@ -52,14 +54,14 @@ def test_numbers_never_raise_and_counts_are_valid(text):
             assert c.min <= c.max
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(texts)
 def test_parse_number_never_raises(text):
     count = parse_number(text)
     assert count is None or (count.count is not None or count.min is not None)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(texts)
 def test_places_never_raise_and_resolve_to_valid_places(text):
     for m in find_places(text, load_default_gazetteer()):
@@ -69,7 +71,7 @@ def test_places_never_raise_and_resolve_to_valid_places(text):
             assert -90 <= m.place.lat <= 90 and -180 <= m.place.lon <= 180
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.lists(texts, min_size=1, max_size=6).map(". ".join), published)
 def test_the_extractor_never_raises_and_every_field_points_into_the_text(text, day):
     doc = Document(id="prop", text=text, published=day)

@@ -7,6 +7,7 @@ claims stage's decision, not this one's. Rules and choices: docs/dates-and-numbe
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -178,16 +179,18 @@ def _parse_words(words: str) -> int | None:
                 total, current = total + current, 0
         elif token in _SMALL_NUMBERS or token in _TENS:
             current += _SMALL_NUMBERS.get(token, 0) + _TENS.get(token, 0)
+        elif _DECIMAL.fullmatch(token):  # digits only: float() would also take "inf", "nan" and "1e400"
+            current += float(token)
         else:
-            try:
-                current += float(token)
-            except ValueError:
-                return None
+            return None
         seen = True
     value = total + current
-    if not seen or value != int(value):  # "3.5" without a scale is a measurement, not a count
+    if not seen or not math.isfinite(value) or value != int(value):  # "3.5" alone is a measurement, not a count
         return None
     return int(value)
+
+
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
 # --- matching ------------------------------------------------------------------------------------
