@@ -16,8 +16,8 @@ from borderwatch.gazetteer import load_default_gazetteer
 from borderwatch.model import Document, Precision
 from borderwatch.theatre import load_theatre
 
-# derandomize: CI runs the same examples every time (a red build names a bug, never bad luck); run with
-# HYPOTHESIS_PROFILE or edit max_examples locally to search wider.
+# derandomize: CI runs the same examples every time (a red build names a bug, never bad luck); raise
+# max_examples locally to search wider.
 # News-like fragments, so that the generator reaches the parsers' interesting paths, not just noise.
 WORDS = ("on", "last", "Monday", "March", "18", "2024", "late", "night", "two", "days", "after", "ago",
          "since", "early", "this", "month", "week", "year", "at least", "more than", "dozens of", "eight",
