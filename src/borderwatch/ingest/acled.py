@@ -13,18 +13,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from borderwatch.ingest.datasets import (
+    DatasetMapper,
     PlaceFields,
-    PlaceResolver,
     RowProblem,
     RowRejected,
-    SideNameResolver,
-    check_actor_ids,
     country_code,
     field_code,
     field_coordinate,
     field_int,
     field_text,
-    load_dataset_names,
     map_rows,
     required_text,
     state_origin,
@@ -77,17 +74,13 @@ def acled_date_range(day: date, precision: Precision) -> DateRange:
     return DateRange(day, day, Precision.DAY)
 
 
-class _AcledMapper:
-    """Maps ACLED rows of one file; holds the resolvers and their caches for that read."""
+class _AcledMapper(DatasetMapper):
+    """Maps ACLED rows of one file."""
 
-    __slots__ = ("theatre", "names", "actors", "places")
+    __slots__ = ()
 
     def __init__(self, theatre: Theatre) -> None:
-        self.theatre = theatre
-        self.names = load_dataset_names(theatre.name, "acled")
-        check_actor_ids(self.names, theatre)
-        self.actors = SideNameResolver(theatre, self.names, forces_for_governments=False)
-        self.places = PlaceResolver(theatre, self.names)
+        super().__init__(theatre, "acled", forces_for_governments=False)
 
     def event(self, row: Mapping[str, str]) -> Event:
         acled_id = required_text(row, "event_id_cnty")

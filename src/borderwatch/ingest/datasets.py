@@ -410,6 +410,20 @@ def strip_location_type(name: str) -> str:
     return name.strip()
 
 
+class DatasetMapper:
+    """What mapping one file's rows needs: the dataset's names table, and the actor and place resolvers with
+    their caches for that read. Each dataset's mapper adds its `event(row)`."""
+
+    __slots__ = ("theatre", "names", "actors", "places")
+
+    def __init__(self, theatre: Theatre, dataset: str, *, forces_for_governments: bool) -> None:
+        self.theatre = theatre
+        self.names = load_dataset_names(theatre.name, dataset)
+        check_actor_ids(self.names, theatre)
+        self.actors = SideNameResolver(theatre, self.names, forces_for_governments=forces_for_governments)
+        self.places = PlaceResolver(theatre, self.names)
+
+
 # ---- reading the CSV ----------------------------------------------------------------------------
 
 _DELIMITERS = (",", ";", "\t")

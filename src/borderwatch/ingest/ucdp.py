@@ -6,19 +6,16 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from borderwatch.ingest.datasets import (
+    DatasetMapper,
     PlaceFields,
-    PlaceResolver,
     RowProblem,
     RowRejected,
-    SideNameResolver,
-    check_actor_ids,
     country_code,
     field_code,
     field_coordinate,
     field_int,
     field_text,
     iso_day,
-    load_dataset_names,
     map_rows,
     required_text,
     state_origin,
@@ -62,17 +59,13 @@ UCDP_GEO_PRECISION = {1: 1, 2: 1, 3: 2, 4: 3, 5: 4, 6: 4, 7: 4}
 # ---- UCDP GED -----------------------------------------------------------------------------------
 
 
-class _UcdpMapper:
-    """Maps GED rows of one file; holds the resolvers and their caches for that read."""
+class _UcdpMapper(DatasetMapper):
+    """Maps GED rows of one file."""
 
-    __slots__ = ("theatre", "names", "actors", "places")
+    __slots__ = ()
 
     def __init__(self, theatre: Theatre) -> None:
-        self.theatre = theatre
-        self.names = load_dataset_names(theatre.name, "ucdp")
-        check_actor_ids(self.names, theatre)
-        self.actors = SideNameResolver(theatre, self.names, forces_for_governments=True)
-        self.places = PlaceResolver(theatre, self.names)
+        super().__init__(theatre, "ucdp", forces_for_governments=True)
 
     def event(self, row: Mapping[str, str]) -> Event:
         ged_id = required_text(row, "id")
