@@ -7,13 +7,14 @@
 2. Serves it with the project's web app (`borderwatch.web.create_app`) on 127.0.0.1 in a thread.
 3. Opens the dashboard in Debian's Chromium (software WebGL through SwiftShader) and reads
    `window.__bw_ready`: milliseconds from navigation to the first view drawn with every event (points
-   loaded, timeline and table drawn, the map idle after its first data).
+   loaded, timeline and table drawn, the map idle after drawing them), and the page's performance marks
+   that split it (map library loaded, points loaded, first view, map style loaded).
 4. Changes `--filters` filters one at a time (type, country, actor, flags, dates, back to all) and
    times each from the change event to the next frame after the timeline and table are redrawn and the
-   URL written (`filter`), and, apart, until the map has re-clustered and drawn (`map`).
+   URL written (`filter`), and, apart, until the map has regrouped its clusters and drawn (`map`).
 5. Prints PASS/MISS against 2 s (first paint) and 200 ms (median and p95 of `filter`). Exit status 0
-   either way: the figures are the result. The map figure is printed, not judged: the clustering runs
-   in MapLibre's worker, off the main thread, and SwiftShader draws on the CPU.
+   either way: the figures are the result. The map figure is printed, not judged: MapLibre tiles and
+   draws after the frame, and SwiftShader draws on the CPU.
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def measure(url: str, filters: int) -> dict:
         page.wait_for_selector("body[data-ready]", state="attached", timeout=120_000)
         probe = page.evaluate("() => ({ready: window.__bw_ready, map: !document.getElementById('map-message').hidden,"
                               " count: window.__bw.lastCount, entries: performance.getEntriesByType('resource')"
-                              ".filter(e => e.name.includes('events/points')).map(e => e.duration)})")
+                              ".filter(e => e.name.includes('events/points')).map(e => e.duration),"
+                              " marks: Object.fromEntries(performance.getEntriesByType('mark')"
+                              ".map(m => [m.name, m.startTime]))})")
         runs = [page.evaluate(CHANGE_FILTER, list(step)) | {"step": step} for step in filter_steps(filters)]
         browser.close()
     return {"probe": probe, "runs": runs, "errors": errors}
@@ -166,6 +169,9 @@ def report(n: int, build_s: float, result: dict) -> None:
     points_ms = ", ".join(f"{d:.0f}" for d in probe["entries"]) or "?"
     print(f"first paint: {probe['ready']:.0f} ms for {probe['count']:,} events "
           f"(/api/events/points took {points_ms} ms){'; map unavailable' if probe['map'] else ''}")
+    marks = " ".join(f"{name.removeprefix('bw-')} {at:.0f}" for name, at in sorted(probe["marks"].items(),
+                                                                                 key=lambda m: m[1]))
+    print(f"  page marks (ms from navigation): {marks}")
     for r in runs:
         control, value = r["step"]
         stages = " ".join(f"{k} {v:.0f}" for k, v in r["stages"].items())

@@ -26,8 +26,10 @@ from borderwatch.model import (
     SpanKind,
 )
 from borderwatch.store import (
+    CACHE_KIB,
     SCHEMA_VERSION,
     TABLES,
+    ProfileCache,
     open_store,
 )
 
@@ -297,3 +299,22 @@ def test_a_batch_stores_every_good_document_and_records_the_bad_one_as_failed(st
     # a re-run of the same batch changes nothing
     assert store.add_documents([good_a, good_b]) == [False, False]
     assert store.counts()["documents"] == 3
+
+
+def test_a_server_store_bounds_its_connections_and_their_page_cache(tmp_path):
+    with open_store(tmp_path / "events.db", cache_kib=1024, connections=2) as store:
+        pool = store._engine.pool
+        assert (pool.size(), pool._max_overflow) == (2, 0)
+        with store._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -1024
+    with open_store(tmp_path / "events.db") as store, store._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KIB
+
+
+def test_profile_cache_stays_bounded_and_keeps_what_was_used_lately():
+    cache = ProfileCache(size=4)
+    for name in "abcd":
+        cache.put(name, None)
+    assert cache.get("a") is None and "a" in cache  # "a" is now the most recently used
+    cache.put("e", None)  # full: the least recently used half (b, c) goes
+    assert [name for name in "abcde" if name in cache] == ["a", "d", "e"]

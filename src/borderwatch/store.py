@@ -546,9 +546,12 @@ class _Dialect:
     check_pragmas: bool = False
 
 
-def _engine_for(path: str | Path) -> Engine:
+def _engine_for(path: str | Path, cache_kib: int = CACHE_KIB, connections: int | None = None) -> Engine:
+    # With `connections`, the pool never holds more (a request waits for a free one): with `cache_kib`,
+    # that bounds the memory a long-running server's page caches can fill as the store grows.
+    pool = {} if connections is None else {"pool_size": connections, "max_overflow": 0}
     if isinstance(path, str) and path.startswith(("postgresql:", "postgresql+")):
-        return _postgres_engine(path)
+        return _postgres_engine(path, pool)
     if str(path) == MEMORY:
         # One connection for the life of the store, or each checkout would see a fresh empty database.
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -556,18 +559,18 @@ def _engine_for(path: str | Path) -> Engine:
         file = Path(path)
         if not file.parent.is_dir():
             raise StoreError(f"cannot open store {file}: directory {file.parent} does not exist")
-        engine = create_engine(f"sqlite:///{file}")
-    event.listen(engine, "connect", _configure_connection)
+        engine = create_engine(f"sqlite:///{file}", **pool)
+    event.listen(engine, "connect", functools.partial(_configure_connection, cache_kib=cache_kib))
     event.listen(engine, "begin", _begin_transaction)
     return engine
 
 
-def _postgres_engine(url: str) -> Engine:
+def _postgres_engine(url: str, pool: Mapping[str, int]) -> Engine:
     parsed = make_url(url)
     if parsed.drivername not in ("postgresql", "postgresql+psycopg"):
         raise StoreError(f"cannot open store {parsed.render_as_string()}: use postgresql:// or "
                          "postgresql+psycopg:// (the psycopg 3 driver)")
-    return create_engine(parsed.set(drivername="postgresql+psycopg"))
+    return create_engine(parsed.set(drivername="postgresql+psycopg"), **pool)
 
 
 def _printable(path: str | Path) -> str:
@@ -580,7 +583,7 @@ def _printable(path: str | Path) -> str:
     return str(path)
 
 
-def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+def _configure_connection(dbapi_connection: Any, _record: Any, cache_kib: int = CACHE_KIB) -> None:
     # Take transaction control away from the sqlite3 driver, which would not BEGIN before a SELECT;
     # _begin_transaction emits BEGIN itself so reads and writes are properly isolated.
     dbapi_connection.isolation_level = None
@@ -592,7 +595,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA wal_autocheckpoint=10000")  # pages; fewer checkpoint stalls in bulk ingest
     # Merging reads candidate events back while writing; SQLite's default 2 MB page cache makes each
     # read go to the OS once the store outgrows it. Bounded, so memory stays flat in corpus size.
-    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
     cursor.close()
 
 
@@ -642,11 +645,14 @@ def _migrate(engine: Engine) -> None:
         cursor.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 
-def open_store(path: str | Path = "borderwatch.db") -> Store:
+def open_store(path: str | Path = "borderwatch.db", *, cache_kib: int = CACHE_KIB,
+               connections: int | None = None) -> Store:
     """Open (creating or upgrading the schema) the store at `path`; ":memory:" gives a throwaway one; a
-    `postgresql://user@host:port/database` URL (or `postgresql+psycopg://`) a store on PostgreSQL."""
+    `postgresql://user@host:port/database` URL (or `postgresql+psycopg://`) a store on PostgreSQL.
+    `cache_kib` is SQLite's page cache per connection; `connections` caps the pool (default: SQLAlchemy's
+    5 plus 10 overflow), so a server's memory stays bounded however large the store grows."""
     try:
-        engine = _engine_for(path)
+        engine = _engine_for(path, cache_kib, connections)
     except SQLAlchemyError as e:
         raise StoreError(f"cannot open store {_printable(path)}: {_reason(e)}") from e
     try:
@@ -927,10 +933,11 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str],
 
 
 class ProfileCache:
-    """Merge profiles of stored mentions by id, at most `size` of them (the oldest half dropped when full):
-    memory stays bounded however big the store grows. None is cached too (a mention nothing can block on)."""
+    """Merge profiles of stored mentions by id, at most `size` of them (about 2 KB each; when full, the
+    half least recently used is dropped): memory stays bounded however big the store grows, and the
+    events recent documents keep meeting stay in. None is cached too (a mention nothing can block on)."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 8_000) -> None:
         self.size = size
         self._profiles: dict[str, Profile | None] = {}
 
@@ -938,7 +945,10 @@ class ProfileCache:
         return mention_id in self._profiles
 
     def get(self, mention_id: str) -> Profile | None:
-        return self._profiles.get(mention_id)
+        if mention_id not in self._profiles:
+            return None
+        profile = self._profiles[mention_id] = self._profiles.pop(mention_id)  # now the most recently used
+        return profile
 
     def put(self, mention_id: str, profile: Profile | None) -> None:
         if len(self._profiles) >= self.size:
@@ -1618,6 +1628,28 @@ class Store:
         with self._raw_reading() as db:
             where, params = _event_predicates(query, _longest_span_days(db) if query.since else None, self._dialect)
             return db.execute(f"SELECT {_POINT_SELECT} FROM events e WHERE {where}", params).fetchall()
+
+    def event_points_key(self) -> tuple[Any, ...] | None:
+        """A value that changes whenever `event_points` may answer differently, for a server that keeps
+        the last answer; None where there is no cheap one (PostgreSQL, an in-memory store). Every commit,
+        by any process, writes the WAL (or, with no WAL, the database file), so their sizes and times
+        change; the newest rowids and the counts of events and mentions change too unless the commit
+        replaced the newest event in place, which the file times catch. A few ms (the counts read the
+        smallest index)."""
+        database = self._engine.url.database
+        if self._dialect.name != "sqlite" or not database or database == MEMORY:
+            return None
+        files = []
+        for path in (Path(database), Path(f"{database}-wal")):
+            try:
+                found = path.stat()
+                files.append((found.st_mtime_ns, found.st_size))
+            except FileNotFoundError:
+                files.append(None)
+        with self._raw_reading() as db:
+            return (*files, *db.execute(
+                "SELECT (SELECT max(rowid) FROM events), (SELECT count(*) FROM events), "
+                "(SELECT max(rowid) FROM mentions), (SELECT count(*) FROM mentions)").fetchone())
 
     def event_period_counts(self, query: EventQuery, period: str) -> list[tuple[str, str | None, int]]:
         """(first day of the period, actor1, events) for the dated events matching `query`; `period` is

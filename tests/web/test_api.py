@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import httpx
+import numpy as np
 import pytest
 from conftest import API_ARTICLES, SYNTHETIC_EVENTS
 
@@ -202,6 +205,97 @@ def test_points_are_columns_indexing_shared_dictionaries(api, rows):
             else row["date_start"] is None
         assert points["best"][i] == row["fatalities_best"]
         assert points["contested"][i] == row["contested"] and points["cross_border"][i] == row["cross_border"]
+
+
+NO_DAY = -(2**31)
+DTYPES = {"uint8": "u1", "int16": "<i2", "int32": "<i4", "uint32": "<u4", "float32": "<f4"}
+
+
+def read_binary_points(body: bytes) -> dict:
+    """/api/events/points.bin read as docs/api.md describes it, into the JSON variant's shape."""
+    assert body[:4] == b"BWP1"
+    size = int.from_bytes(body[4:8], "little")
+    header = json.loads(body[8:8 + size])
+    columns = {}
+    for name, column in header["columns"].items():
+        assert column["offset"] % 8 == 0 and column["offset"] >= 8 + size
+        if column["type"] == "utf8":
+            columns[name] = body[column["offset"]:column["offset"] + column["length"]]
+        else:
+            columns[name] = np.frombuffer(body, DTYPES[column["type"]], column["length"], column["offset"])
+    ends = columns["id_end"].tolist()
+    ids = [columns["id"][a:b].decode() for a, b in zip([0, *ends][:-1], ends, strict=True)]
+    return {"n": header["n"], "dict": header["dict"], "id": ids,
+            **{k: columns[k].tolist() for k in DTYPES_OF_COLUMNS}}
+
+
+DTYPES_OF_COLUMNS = ("day", "lon", "lat", "type", "actor1", "actor2", "country", "source", "best", "contested",
+                     "cross_border")
+
+
+def same_points(binary: dict, text: dict) -> None:
+    """The binary columns say what the JSON ones say: by id, every field through its dictionary."""
+    assert binary["n"] == text["n"] and sorted(binary["id"]) == sorted(text["id"])
+    at = {event_id: i for i, event_id in enumerate(binary["id"])}
+
+    def name(points, field, dictionary, i):
+        code = points[field][i]
+        return points["dict"][dictionary][code] if code >= 0 else None
+
+    for j, event_id in enumerate(text["id"]):
+        i = at[event_id]
+        for field, dictionary in (("type", "type"), ("actor1", "actor"), ("actor2", "actor"),
+                                  ("country", "country"), ("source", "source")):
+            assert name(binary, field, dictionary, i) == name(text, field, dictionary, j), (event_id, field)
+        assert binary["day"][i] == (NO_DAY if text["day"][j] is None else text["day"][j])
+        assert binary["best"][i] == (-1 if text["best"][j] is None else text["best"][j])
+        for axis in ("lon", "lat"):
+            expected = text[axis][j]
+            assert (np.isnan(binary[axis][i]) if expected is None
+                    else binary[axis][i] == float(np.float32(expected))), (event_id, axis)
+        assert binary["contested"][i] == text["contested"][j]
+        assert binary["cross_border"][i] == text["cross_border"][j]
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"country": "AF"}, {"actor": "TTP", "contested": "true"}, {"since": "2018-01-01", "until": "2019-06-30"},
+    {"q": "Village 7"}, {"q": "Mir Ali"}, {"q": "no-such-place-anywhere"},
+])
+def test_binary_points_carry_the_same_columns_as_json(api, params):
+    response = api.get("/api/events/points.bin", params=params)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/octet-stream"
+    binary = read_binary_points(response.content)
+    same_points(binary, api.get("/api/events/points", params=params).json())
+    assert (binary["n"] > 0) == ("no-such-place-anywhere" not in params.values())
+
+
+def test_binary_points_take_filters_as_json_does(api):
+    assert api.get("/api/events/points.bin", params={"since": "yesterday"}).status_code == 422
+    assert api.get("/api/events/points.bin", params={"limit": "5"}).status_code == 200  # unknown: ignored
+
+
+def test_kept_points_follow_every_write_to_the_store(tmp_path, api_store, live_server):
+    path = tmp_path / "changing.db"
+    shutil.copy(api_store, path)
+    late = Event(id="ucdp-late-points", event_type="Battles", sub_event_type="Armed clash",
+                 date=DateRange(date(2024, 5, 1), date(2024, 5, 1), Precision.DAY), place=None, country="PK",
+                 actor1="TTP", actor2=None, fatalities_best=3, source=EventSource.UCDP, source_id="late")
+    with httpx.Client(base_url=live_server(path), timeout=30) as client:
+        def both() -> tuple[dict, dict]:
+            return (read_binary_points(client.get("/api/events/points.bin").content),
+                    client.get("/api/events/points").json())
+
+        before, before_json = both()
+        assert both()[0] == before  # asked again: the kept answer
+        with open_store(path) as store:
+            store.add_events([late])
+        added, added_json = both()
+        assert added["n"] == added_json["n"] == before["n"] + 1 and "ucdp-late-points" in added["id"]
+        with open_store(path) as store:  # re-imported with another toll: same count, new answer
+            store.add_events([replace(late, fatalities_best=30)])
+        changed, _ = both()
+        assert changed["best"][changed["id"].index("ucdp-late-points")] == 30
+        assert before_json["n"] == before["n"]
 
 
 def news_event(api, location: str) -> dict:

@@ -8,8 +8,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson(path, { signal } = {}) {
-  const response = await fetch(path, { signal, headers: { Accept: "application/json" } });
+async function fetchOk(path, signal, accept) {
+  const response = await fetch(path, { signal, headers: { Accept: accept } });
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
     try {
@@ -20,7 +20,16 @@ export async function getJson(path, { signal } = {}) {
     }
     throw new ApiError(response.status, detail);
   }
-  return response.json();
+  return response;
+}
+
+export async function getJson(path, { signal } = {}) {
+  return (await fetchOk(path, signal, "application/json")).json();
+}
+
+// A binary answer (the points) as an ArrayBuffer.
+export async function getBytes(path, { signal } = {}) {
+  return (await fetchOk(path, signal, "application/octet-stream")).arrayBuffer();
 }
 
 export function apiPath(path, params) {

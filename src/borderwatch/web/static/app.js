@@ -3,10 +3,11 @@
 //
 // For measurement, window.__bw_ready is set (and performance mark "bw-ready" made) when the first view
 // is drawn with all events: timeline, table and the map's first idle (or the map's failure message).
-// window.__bw holds the last filter's duration and when the map last settled.
+// window.__bw holds the last filter's duration and when the map last settled, and (for tests) what the map
+// draws where: mapTargets(), mapZoom(), mapMoving().
 
-import { apiPath, getJson } from "./api.js";
-import { EventPoints, isoToDay } from "./data.js";
+import { apiPath, getBytes, getJson } from "./api.js";
+import { EventPoints, isoToDay, readPoints } from "./data.js";
 import { DetailPanel } from "./detail.js";
 import { clear, el, formatCount } from "./dom.js";
 import { EventMap, TYPE_COLOURS, typeColour } from "./map.js";
@@ -40,6 +41,9 @@ class Dashboard {
     });
     this.map = map;
     map.onSelect = open;
+    probe.mapTargets = () => map.drawnTargets();
+    probe.mapZoom = () => (map.map ? map.map.getZoom() : null);
+    probe.mapMoving = () => Boolean(map.map && map.map.isMoving());
   }
 
   async start(mapStarted) {
@@ -55,7 +59,7 @@ class Dashboard {
     this.map.setPoints(this.points);
     const mapDrawn = mapStarted.then((ok) => {
       performance.mark("bw-map-loaded");
-      probe.mapPath = ok ? (this.map.viaWorker ? "worker" : "main thread") : "none";
+      probe.mapPath = ok ? "grid" : "none";
       return ok && this.map.show(this.current.mask);
     });
     if (this.view.event) this.detail.open(this.view.event, $("events-panel"));
@@ -145,9 +149,9 @@ class Dashboard {
     this.textAbort = abort;
     $("count").textContent = "Searching…";
     try {
-      const found = await getJson(apiPath("events/points", new URLSearchParams({ q })), { signal: abort.signal });
+      const found = await getBytes(apiPath("events/points.bin", new URLSearchParams({ q })), { signal: abort.signal });
       if (abort.signal.aborted) return;
-      this.textMask = this.points.maskOfIds(found.id);
+      this.textMask = this.points.maskOfIds(new EventPoints(readPoints(found)).ids);
     } catch (error) {
       if (error.name === "AbortError") return;
       this.textMask = new Uint8Array(this.points.n);
@@ -269,15 +273,16 @@ class Dashboard {
   }
 }
 
-// The map library, its style and the events download in parallel: the map starts as soon as the
-// config (which names the tile layer) is in, and draws the events once they arrive.
+// The map library and its style, the config and the events download in parallel: the map starts at
+// once (the config only adds an optional tile layer) and draws the events once they arrive.
 async function main() {
   const map = new EventMap($("map"), $("map-message"), () => {});
   try {
     const config = getJson(apiPath("config"));
-    const json = getJson(apiPath("events/points"));
-    const mapStarted = config.then((c) => map.start(c.tiles_url), () => false);
-    const points = new EventPoints(await json);
+    const bytes = getBytes(apiPath("events/points.bin"));
+    const mapStarted = map.start();
+    config.then((c) => map.addTiles(c.tiles_url), () => {});
+    const points = new EventPoints(readPoints(await bytes));
     performance.mark("bw-points-loaded");
     await new Dashboard(await config, points, map).start(mapStarted);
   } catch (error) {

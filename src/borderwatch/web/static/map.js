@@ -1,8 +1,12 @@
 // The map: MapLibre, loaded only when the browser can give it a WebGL context, so a machine without
 // WebGL still gets the filters, timeline, tables and detail panel (the map area says why it is empty).
 //
-// Events are one clustered GeoJSON source, coloured by event type and sized by best fatalities. The
-// country outlines are a local GeoJSON layer; base tiles only when /api/config names a tile URL.
+// Events are clustered here, not by MapLibre: a grid per integer zoom over the filtered events' typed
+// columns, limited to the view and a margin around it, takes a few milliseconds for 100,000 events. The
+// map's GeoJSON source receives only the clusters and single events of that grid (a few hundred
+// features), so MapLibre has no index to rebuild on a filter change, and nothing large crosses to its
+// worker. Single events are coloured by type and sized by best fatalities; clusters are sized by count.
+// The country outlines are a local GeoJSON layer; base tiles only when /api/config names a tile URL.
 
 import { el, clear } from "./dom.js";
 
@@ -18,34 +22,36 @@ const FALLBACK_COLOUR = "#555";
 const VIEW = { center: [69.5, 32.5], zoom: 4.6 }; // the Afghanistan-Pakistan border
 const MAPLIBRE_URL = new URL("./vendor/maplibre-gl/maplibre-gl.mjs", import.meta.url).href;
 const OUTLINES_URL = new URL("./outlines.geojson", import.meta.url).href;
-const EVENTS_WORKER_URL = new URL("./events-worker.mjs", import.meta.url).href;
-const KEEP_MASKS = 8; // masks the worker may still ask for (a newer setData cancels older loads)
+const TILE_PX = 512; // MapLibre's world is 512 px wide at zoom 0
+const CELL_PX = 40; // a cluster gathers the events in a square this wide on screen (at its integer zoom)
+const CLUSTER_MAX_ZOOM = 10; // above it every event is drawn on its own
+const MARGIN = 1; // views of margin computed around the visible one, so a short pan needs no regrouping
+const EMPTY = { type: "FeatureCollection", features: [] };
 
 export function typeColour(name) {
   return TYPE_COLOURS[name] || FALLBACK_COLOUR;
 }
 
+// Asked only when the map could not start (a throwaway context costs ~0.4 s in software GL).
 export function webglAvailable() {
   try {
-    const canvas = document.createElement("canvas");
-    return Boolean(canvas.getContext("webgl2") || canvas.getContext("webgl"));
+    return Boolean(document.createElement("canvas").getContext("webgl2"));
   } catch {
     return false;
   }
 }
 
-function styleFor(tilesUrl) {
-  const sources = { outlines: { type: "geojson", data: OUTLINES_URL } };
-  const layers = [{ id: "background", type: "background", paint: { "background-color": "#eef2f5" } }];
-  if (tilesUrl) {
-    sources.tiles = { type: "raster", tiles: [tilesUrl], tileSize: 256, attribution: "Map tiles: see /api/config" };
-    layers.push({ id: "tiles", type: "raster", source: "tiles" });
-  }
-  layers.push(
+// Outlines and the (empty) events layers: in the first style, so the first render compiles every
+// program the events need. Tiles are added when /api/config names them (addTiles).
+function styleFor() {
+  const sources = { outlines: { type: "geojson", data: OUTLINES_URL }, events: { type: "geojson", data: EMPTY } };
+  const layers = [
+    { id: "background", type: "background", paint: { "background-color": "#eef2f5" } },
     { id: "countries", type: "fill", source: "outlines",
-      paint: { "fill-color": ["case", ["get", "focus"], "#fbfaf6", "#e8e6df"], "fill-opacity": tilesUrl ? 0.25 : 1 } },
+      paint: { "fill-color": ["case", ["get", "focus"], "#fbfaf6", "#e8e6df"], "fill-opacity": 1 } },
     { id: "borders", type: "line", source: "outlines", paint: { "line-color": "#7a7466", "line-width": 1.2 } },
-  );
+    ...eventLayers([]),
+  ];
   return { version: 8, sources, layers };
 }
 
@@ -80,74 +86,75 @@ export class EventMap {
     this.onSelect = onSelect;
     this.map = null;
     this.ready = false;
-    this.viaWorker = false;
-    this.seq = 0;
-    this.masks = new Map(); // seq -> mask bytes, for the worker's bwmask:// requests
-    this.packed = null;
-    this.version = String(Date.now());
+    this.points = null;
+    this.mask = null;
+    this.drawn = null; // the grid last drawn: { zoom, area }, to regroup only when the view leaves it
+    this.features = null; // what was last given to MapLibre
   }
 
-  // Starts the map (without events) while the events download; resolves true once its style has
-  // loaded, false when it cannot run here (the message says why).
-  async start(tilesUrl) {
-    if (!webglAvailable()) return this.fail("The map needs WebGL, which this browser cannot provide here.");
+  // Starts the map (without events) while the events and the config download; resolves true once its
+  // style has loaded and drawn, false when it cannot run here (the message says why).
+  async start() {
+    performance.mark("bw-map-start");
     let maplibregl;
     try {
       maplibregl = await import(MAPLIBRE_URL);
     } catch (error) {
       return this.fail(`The map library could not be loaded (${error.message}).`);
     }
-    this.viaWorker = await this.startWorkerProtocol(maplibregl);
+    performance.mark("bw-map-library-loaded");
     return new Promise((resolve) => {
       try {
         this.map = new maplibregl.Map({
-          container: this.container, style: styleFor(tilesUrl), ...VIEW, attributionControl: { compact: true },
+          container: this.container, style: styleFor(), ...VIEW, attributionControl: { compact: true },
           fadeDuration: 0, validateStyle: false,
         });
       } catch (error) {
-        resolve(this.fail(`The map could not start (${error.message}).`));
+        this.map = null;
+        clear(this.container); // what MapLibre built before its context failed
+        resolve(this.fail(webglAvailable()
+          ? `The map could not start (${error.message}).`
+          : "The map needs WebGL, which this browser cannot provide here."));
         return;
       }
       this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       this.map.on("error", (e) => console.warn("map:", e.error?.message || e));
       this.map.on("load", () => {
-        this.addEvents();
+        this.wireEvents();
         this.ready = true;
+        if (this.points) this.colourByType();
         resolve(true);
       });
     });
   }
 
-  // The protocols events-worker.mjs uses to fetch the columns and each mask from this thread. When
-  // the script cannot be loaded into the workers, the map falls back to sending GeoJSON objects.
-  async startWorkerProtocol(maplibregl) {
-    maplibregl.addProtocol("bwpoints", async () => ({ data: this.packed.slice(0) }));
-    maplibregl.addProtocol("bwmask", async (params) => {
-      const mask = this.masks.get(Number(params.url.slice("bwmask://".length)));
-      if (!mask) throw new Error("this filter has been replaced by a newer one");
-      return { data: mask.slice().buffer };
-    });
-    try {
-      await maplibregl.importScriptInWorkers(EVENTS_WORKER_URL);
-      return true;
-    } catch (error) {
-      console.warn(`map: drawing from the main thread (${error.message})`);
-      return false;
-    }
+  // The optional raster base layer, under the outlines (which then let it show through).
+  addTiles(tilesUrl) {
+    if (!tilesUrl || !this.map) return;
+    const add = () => {
+      this.map.addSource("tiles", { type: "raster", tiles: [tilesUrl], tileSize: 256, attribution: "Map tiles: see /api/config" });
+      this.map.addLayer({ id: "tiles", type: "raster", source: "tiles" }, "countries");
+      this.map.setPaintProperty("countries", "fill-opacity", 0.25);
+    };
+    if (this.ready) add();
+    else this.map.once("load", add);
   }
 
-  // The events to draw from now on (once, after they are loaded).
+  colourByType() {
+    this.map.setPaintProperty("points", "circle-color", typeColourExpression(this.points.dict.type));
+  }
+
+  // The events to draw from now on (once, after they are loaded): their Web Mercator positions, 0 to 1.
   setPoints(points) {
     this.points = points;
     const n = points.n;
-    this.packed = new Float64Array(4 * n);
-    this.packed.set(points.lon, 0);
-    this.packed.set(points.lat, n);
-    this.packed.set(points.type, 2 * n);
-    this.packed.set(points.best, 3 * n);
-    this.packed = this.packed.buffer;
-    this.features = null;
-    if (this.ready && this.map.getLayer("points")) this.map.setPaintProperty("points", "circle-color", typeColourExpression(points.dict.type));
+    this.x = new Float64Array(n);
+    this.y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.x[i] = mercatorX(points.lon[i]);
+      this.y[i] = mercatorY(points.lat[i]);
+    }
+    if (this.ready) this.colourByType();
   }
 
   fail(reason) {
@@ -159,47 +166,71 @@ export class EventMap {
     return false;
   }
 
-  addEvents() {
+  wireEvents() {
     const map = this.map;
-    map.addSource("events", {
-      type: "geojson", data: { type: "FeatureCollection", features: [] },
-      cluster: true, clusterRadius: 42, clusterMaxZoom: 9,
-    });
-    for (const layer of eventLayers(this.points ? this.points.dict.type : [])) map.addLayer(layer);
     map.on("click", "points", (e) => {
       const f = e.features && e.features[0];
-      if (f) this.onSelect(this.points.ids[f.properties.i]);
+      if (f) this.onSelect(this.points.idAt(f.properties.i));
     });
-    map.on("click", "clusters", async (e) => {
+    map.on("click", "clusters", (e) => {
       const f = e.features && e.features[0];
-      if (!f) return;
-      const zoom = await map.getSource("events").getClusterExpansionZoom(f.properties.cluster_id);
-      map.easeTo({ center: f.geometry.coordinates, zoom });
+      if (f) this.zoomInto(f.properties);
     });
     for (const id of ["points", "clusters"]) {
       map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
       map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
     }
+    map.on("moveend", () => {
+      if (this.mask && this.needsRegrouping()) this.draw();
+    });
+  }
+
+  // Zoom so the cluster's events fill the view, at least one zoom level in (where its cell splits).
+  zoomInto({ w, s, e, n }) {
+    const camera = this.map.cameraForBounds([[w, s], [e, n]], { padding: 60, maxZoom: CLUSTER_MAX_ZOOM + 1 });
+    const zoom = Math.max(camera?.zoom ?? 0, Math.floor(this.map.getZoom()) + 1);
+    this.map.easeTo({ center: camera?.center ?? [(w + e) / 2, (s + n) / 2], zoom });
   }
 
   // Show the events whose mask is 1; returns a promise that resolves when the map has redrawn.
   show(mask) {
-    if (!this.map || !this.ready || !this.packed) return Promise.resolve(); // start() draws the current mask
-    const source = this.map.getSource("events");
-    const seq = ++this.seq;
-    let data;
-    if (this.viaWorker) {
-      this.masks.set(seq, mask);
-      this.masks.delete(seq - KEEP_MASKS);
-      data = `bwevents://${this.version}/${seq}`;
-    } else {
-      this.features ??= featuresOf(this.points);
-      data = { type: "FeatureCollection", features: this.features.filter((f) => mask[f.properties.i] === 1) };
-    }
+    this.mask = mask;
+    if (!this.map || !this.ready || !this.points) return Promise.resolve(); // start() draws the current mask
     return new Promise((resolve) => {
       this.map.once("idle", resolve);
-      source.setData(data);
+      this.draw();
     });
+  }
+
+  draw() {
+    const zoom = Math.floor(this.map.getZoom());
+    const area = viewArea(this.map, MARGIN);
+    this.drawn = { zoom, area };
+    const features = zoom > CLUSTER_MAX_ZOOM
+      ? singleFeatures(this.points, this.x, this.y, this.mask, area)
+      : gridFeatures(this.points, this.x, this.y, this.mask, zoom, area);
+    this.features = features;
+    this.map.getSource("events").setData({ type: "FeatureCollection", features });
+  }
+
+  // What is drawn, in pixels from the map's corner (for tests and the benchmark: a cluster's count, a
+  // single event's id).
+  drawnTargets() {
+    if (!this.map || !this.features) return [];
+    return this.features.map((f) => {
+      const { x, y } = this.map.project(f.geometry.coordinates);
+      const cluster = "point_count" in f.properties;
+      return { kind: cluster ? "cluster" : "event", x, y, count: cluster ? f.properties.point_count : 1,
+        id: cluster ? null : this.points.idAt(f.properties.i) };
+    });
+  }
+
+  needsRegrouping() {
+    const zoom = Math.floor(this.map.getZoom());
+    if (!this.drawn || Math.min(zoom, CLUSTER_MAX_ZOOM + 1) !== Math.min(this.drawn.zoom, CLUSTER_MAX_ZOOM + 1)) return true;
+    const seen = viewArea(this.map, 0);
+    const had = this.drawn.area;
+    return seen.x0 < had.x0 || seen.x1 > had.x1 || seen.y0 < had.y0 || seen.y1 > had.y1;
   }
 
   resize() {
@@ -207,19 +238,97 @@ export class EventMap {
   }
 }
 
-// One feature per located event, for the fallback path (events-worker.mjs builds the same ones in
-// the worker); properties are small codes (index, type, best) to keep copying and clustering cheap.
-function featuresOf(points) {
-  const out = [];
+function mercatorX(lon) {
+  return (lon + 180) / 360; // NaN stays NaN: an event without a place is never drawn
+}
+
+function mercatorY(lat) {
+  const clamped = Math.max(-85.05, Math.min(85.05, lat));
+  const sin = Math.sin((clamped * Math.PI) / 180);
+  return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+}
+
+const lonOfX = (x) => x * 360 - 180;
+const latOfY = (y) => (360 / Math.PI) * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - 90;
+
+// The part of the world (Mercator, 0 to 1) in view, widened by `margin` views on each side.
+function viewArea(map, margin) {
+  const b = map.getBounds();
+  const x0 = mercatorX(b.getWest());
+  const x1 = mercatorX(b.getEast());
+  const y0 = mercatorY(b.getNorth());
+  const y1 = mercatorY(b.getSouth());
+  const dx = (x1 - x0) * margin;
+  const dy = (y1 - y0) * margin;
+  const clamp = (v) => Math.max(0, Math.min(1, v));
+  return { x0: clamp(x0 - dx), x1: clamp(x1 + dx), y0: clamp(y0 - dy), y1: clamp(y1 + dy) };
+}
+
+function pointFeature(points, i) {
+  const b = points.best[i];
+  return {
+    type: "Feature", geometry: { type: "Point", coordinates: [points.lon[i], points.lat[i]] },
+    properties: { i, t: points.type[i], b: b < 0 ? 0 : b },
+  };
+}
+
+// The filtered events in `area` grouped by a grid of CELL_PX squares at integer `zoom`: a cell with
+// one event is that event; one with more is a cluster at their centroid, carrying its count and the
+// bounds of its events (to zoom into them). The grid is anchored to the world, so panning keeps clusters.
+export function gridFeatures(points, x, y, mask, zoom, area) {
+  const cells = (TILE_PX * 2 ** zoom) / CELL_PX; // cells across the world
+  const gx0 = Math.floor(area.x0 * cells);
+  const gy0 = Math.floor(area.y0 * cells);
+  const width = Math.floor(area.x1 * cells) - gx0 + 1;
+  const height = Math.floor(area.y1 * cells) - gy0 + 1;
+  const size = width * height;
+  const count = new Uint32Array(size);
+  const first = new Int32Array(size);
+  const sumX = new Float64Array(size);
+  const sumY = new Float64Array(size);
+  const minX = new Float64Array(size).fill(Infinity);
+  const maxX = new Float64Array(size).fill(-Infinity);
+  const minY = new Float64Array(size).fill(Infinity);
+  const maxY = new Float64Array(size).fill(-Infinity);
+  const { x0, x1, y0, y1 } = area;
   for (let i = 0; i < points.n; i++) {
-    const lon = points.lon[i];
-    const lat = points.lat[i];
-    if (Number.isNaN(lon) || Number.isNaN(lat)) continue;
-    out.push({
-      type: "Feature",
-      geometry: { type: "Point", coordinates: [lon, lat] },
-      properties: { i, t: points.type[i], b: points.best[i] < 0 ? 0 : points.best[i] },
+    const px = x[i];
+    const py = y[i];
+    // NaN (no place) fails every comparison, so it is skipped here too
+    if (mask[i] !== 1 || !(px >= x0 && px <= x1 && py >= y0 && py <= y1)) continue;
+    const c = (Math.floor(py * cells) - gy0) * width + (Math.floor(px * cells) - gx0);
+    if (count[c]++ === 0) first[c] = i;
+    sumX[c] += px;
+    sumY[c] += py;
+    if (px < minX[c]) minX[c] = px;
+    if (px > maxX[c]) maxX[c] = px;
+    if (py < minY[c]) minY[c] = py;
+    if (py > maxY[c]) maxY[c] = py;
+  }
+  const features = [];
+  for (let c = 0; c < size; c++) {
+    const k = count[c];
+    if (k === 0) continue;
+    if (k === 1) {
+      features.push(pointFeature(points, first[c]));
+      continue;
+    }
+    features.push({
+      type: "Feature", geometry: { type: "Point", coordinates: [lonOfX(sumX[c] / k), latOfY(sumY[c] / k)] },
+      properties: { point_count: k, w: lonOfX(minX[c]), e: lonOfX(maxX[c]), n: latOfY(minY[c]), s: latOfY(maxY[c]) },
     });
   }
-  return out;
+  return features;
+}
+
+// Every filtered event in `area`, each on its own (above CLUSTER_MAX_ZOOM, where the view is small).
+function singleFeatures(points, x, y, mask, area) {
+  const features = [];
+  const { x0, x1, y0, y1 } = area;
+  for (let i = 0; i < points.n; i++) {
+    const px = x[i];
+    const py = y[i];
+    if (mask[i] === 1 && px >= x0 && px <= x1 && py >= y0 && py <= y1) features.push(pointFeature(points, i));
+  }
+  return features;
 }

@@ -48,7 +48,7 @@ export class EventsTable {
 
   row(i) {
     const p = this.points;
-    const id = p.ids[i];
+    const id = p.idAt(i);
     const flags = [p.contested[i] ? "contested" : "", p.crossBorder[i] ? "cross-border" : ""].filter(Boolean).join(", ");
     const tr = el("tr", { "data-event": id },
       el("td", {}, el("button", { type: "button", class: "row-open", "aria-label": `Open event ${p.label(i)}` },
