@@ -4,9 +4,10 @@
 
 1. Streams labelled profiles from benchmarks/merge_corpus.py (seeded; 2005–2024, Pakistan and
    Afghanistan, 1–6 reports per event, look-alike events on purpose) in arrival order.
-2. Feeds each to `borderwatch.merge.Merger.add`, as ingest does. Only the `add` calls are timed: the
-   stream is generated on the fly, between the calls, so generation never counts (it is reported
-   apart, as the rest of the wall time).
+2. Feeds each to `borderwatch.merge.Merger.add`, as ingest does. Only the `add` calls are timed, in
+   wall time and in CPU time (`process_time`: on a shared machine other jobs stretch the wall time, not
+   the CPU time): the stream is generated on the fly, between the calls, so generation never counts (it
+   is reported apart, as the rest of the wall time).
 3. Records the RSS at 20 %, 40 % ... 100 % of the stream and prints MB per 100k mentions above the
    baseline at each step: flat figures mean memory linear in the mentions.
 4. Scores the events formed against the generator's truth: pairwise precision / recall / F1 (pairs
@@ -54,6 +55,7 @@ class Step:
 
     mentions: int
     add_seconds: float
+    add_cpu_seconds: float
     wall_seconds: float
     rss_kib: int
     events: int
@@ -98,21 +100,22 @@ def run_merge(stream: Iterator[LabelledProfile], count: int, merger: Merger, tru
     events (the merger keeps mention ids, not profiles)."""
     marks = iter(step_marks(count))
     mark = next(marks)
-    add_seconds = 0.0
-    clock = time.perf_counter
+    add_seconds = add_cpu_seconds = 0.0
+    clock, cpu = time.perf_counter, time.process_time
     started = clock()
     n = 0
     for n, item in enumerate(stream, start=1):
-        t = clock()
+        c, t = cpu(), clock()
         merger.add(item.profile)
         add_seconds += clock() - t
+        add_cpu_seconds += cpu() - c
         truth.append(item.event)
         kinds.append(KIND_CODES[(item.profile.precision.value, place_level(item.profile))])
         if n == mark:
-            yield Step(n, add_seconds, clock() - started, rss_kib(), len(merger.members))
+            yield Step(n, add_seconds, add_cpu_seconds, clock() - started, rss_kib(), len(merger.members))
             mark = next(marks, -1)
     if mark != -1 and n:  # the generator fell short of `count`: close the run where it ended
-        yield Step(n, add_seconds, clock() - started, rss_kib(), len(merger.members))
+        yield Step(n, add_seconds, add_cpu_seconds, clock() - started, rss_kib(), len(merger.members))
 
 
 def pairs(sizes: Iterable[int]) -> int:
@@ -181,7 +184,8 @@ def warm_up() -> None:
     print(f"merge kernels loaded or compiled in {time.perf_counter() - started:.1f} s (not timed)")
 
 
-STEP_HEADER = f"  {'mentions':>9} {'add s':>7} {'step /s':>8} {'events':>8} {'RSS MB':>7} {'MB/100k':>8}"
+STEP_HEADER = (f"  {'mentions':>9} {'add s':>7} {'cpu s':>7} {'step /s':>8} {'events':>8} {'RSS MB':>7} "
+               f"{'MB/100k':>8}")
 
 
 def print_step(step: Step, previous: Step, baseline_kib: int) -> float:
@@ -189,19 +193,22 @@ def print_step(step: Step, previous: Step, baseline_kib: int) -> float:
     above the baseline."""
     rate = (step.mentions - previous.mentions) / (step.add_seconds - previous.add_seconds or 1e-9)
     mb = (step.rss_kib - baseline_kib) / 1024 / (step.mentions / PER)
-    print(f"  {step.mentions:>9,} {step.add_seconds:>7.1f} {rate:>8,.0f} {step.events:>8,} "
+    print(f"  {step.mentions:>9,} {step.add_seconds:>7.1f} {step.add_cpu_seconds:>7.1f} {rate:>8,.0f} "
+          f"{step.events:>8,} "
           f"{step.rss_kib / 1024:>7.0f} {mb:>8.1f}", flush=True)
     return mb
 
 
-def verdict(count: int, seconds: float, per_100k: Sequence[float]) -> str:
+def verdict(count: int, seconds: float, cpu_seconds: float, per_100k: Sequence[float]) -> str:
+    """PASS or FAIL on the wall time of the `add` calls (the CPU time is printed beside it)."""
     target = TARGET_SECONDS * count / TARGET_MENTIONS
     growth = per_100k[-1] / per_100k[0] if per_100k and per_100k[0] > 0 else float("inf")
     fast, flat = seconds <= target, growth <= MAX_MEMORY_GROWTH
     scaled = "" if count == TARGET_MENTIONS else f" (scaled to {count:,} mentions from 1,000,000)"
     word = "PASS" if fast and flat else "FAIL"
-    return (f"VERDICT: {word}: {seconds:.1f} s {'<=' if fast else '>'} {target:.1f} s{scaled}; memory per "
-            f"mention last/first step {growth:.2f} {'<=' if flat else '>'} {MAX_MEMORY_GROWTH}")
+    return (f"VERDICT: {word}: {seconds:.1f} s (CPU {cpu_seconds:.1f} s) {'<=' if fast else '>'} "
+            f"{target:.1f} s{scaled}; memory per mention last/first step {growth:.2f} "
+            f"{'<=' if flat else '>'} {MAX_MEMORY_GROWTH}")
 
 
 def print_quality(merger: Merger, truth: Sequence[int], kinds: Sequence[int]) -> None:
@@ -246,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if profiler is not None:
         profiler.enable()
     print(STEP_HEADER, flush=True)
-    steps, per_100k = [Step(0, 0.0, 0.0, baseline, 0)], []
+    steps, per_100k = [Step(0, 0.0, 0.0, 0.0, baseline, 0)], []
     for step in run_merge(stream, args.mentions, merger, truth, kinds):
         per_100k.append(print_step(step, steps[-1], baseline))
         steps.append(step)
@@ -260,7 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     last = steps[-1]
     seconds = last.add_seconds
     print(f"merged {count:,} mentions into {len(merger.members):,} events in {seconds:.1f} s "
-          f"({count / seconds:,.0f} mentions/s, {seconds / count * 1e6:.0f} µs each); generating the "
+          f"({count / seconds:,.0f} mentions/s, {seconds / count * 1e6:.0f} µs each; CPU time "
+          f"{last.add_cpu_seconds:.1f} s, {last.add_cpu_seconds / count * 1e6:.0f} µs each); generating the "
           f"stream took the other {last.wall_seconds - seconds:.1f} s of {last.wall_seconds:.1f} s")
     print(f"peak RSS {peak / 1024:.0f} MB ({(peak - baseline) / 1024:.0f} MB above the baseline, "
           f"{(peak - baseline) / count:.2f} KiB a mention)")
@@ -268,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_quality(merger, truth, kinds)
     if profiler is not None:
         print_profile(profiler)
-    print(verdict(count, seconds, per_100k))
+    print(verdict(count, seconds, last.add_cpu_seconds, per_100k))
     return 0
 
 

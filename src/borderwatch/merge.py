@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from sys import intern
 
 import numpy as np
 
@@ -124,10 +125,11 @@ class Profile:
 def content_words(text: str) -> frozenset[str]:
     """The words of a text that can tell two events apart (names, weapons, targets), lower-cased; three
     letters and up ("Mir Ali", "Dir" and "Tank" are names). Split on anything that is not a letter,
-    apostrophe or hyphen: str methods in C, as this runs for every candidate of every new mention."""
+    apostrophe or hyphen: str methods in C, as this runs for every candidate of every new mention.
+    Interned: the same few thousand words recur across reports, so cached profiles share one copy."""
     words = set(text.lower().translate(_NOT_WORD).split())
     words -= _STOP_WORDS
-    return frozenset(w for w in words if len(w) >= 3 and w[0].isalpha())
+    return frozenset(intern(w) for w in words if len(w) >= 3 and w[0].isalpha())
 
 
 def killed_ranges(claims: Iterable[Claim]) -> tuple[tuple[int, int], ...]:
@@ -153,13 +155,19 @@ def profile_from(mention_id: str, doc_id: str, event_type: str, sub_event_type: 
     if dates is None or country is None:
         return None
     p = place if place is not None and place.country == country else None
+    # Codes and names recur across millions of profiles: interned, they share one string each.
     return Profile(
-        id=mention_id, doc_id=doc_id, event_type=event_type, sub_event_type=sub_event_type,
-        start=dates.start, end=dates.end, precision=dates.precision, country=country,
-        admin1=p.admin1 if p else None, admin2=p.admin2 if p else None, place_id=p.id if p else None,
-        place_precision=p.precision if p else None, lat=p.lat if p else None, lon=p.lon if p else None,
-        actor1=actor1, actor2=actor2, killed=killed_ranges(claims), words=content_words(evidence),
+        id=mention_id, doc_id=doc_id, event_type=intern(event_type), sub_event_type=intern(sub_event_type),
+        start=dates.start, end=dates.end, precision=dates.precision, country=intern(country),
+        admin1=_shared(p.admin1) if p else None, admin2=_shared(p.admin2) if p else None,
+        place_id=_shared(p.id) if p else None, place_precision=p.precision if p else None,
+        lat=p.lat if p else None, lon=p.lon if p else None, actor1=_shared(actor1), actor2=_shared(actor2),
+        killed=killed_ranges(claims), words=content_words(evidence),
     )
+
+
+def _shared(text: str | None) -> str | None:
+    return None if text is None else intern(text)
 
 
 # ---------------------------------------------------------------------------------------- pair score
@@ -410,156 +418,104 @@ def blocks(p: Profile) -> Blocks:
     return Blocks(fine, district, province)
 
 
+class MergerDecision:
+    """A decision of `Merger.add`: `event_id` (None: a new event) and `score` as `Decision` has them; `why`,
+    the score parts, is rebuilt from the merger's arrays when read, as a bulk run reads few of them."""
+
+    __slots__ = ("_merger", "_row", "event_id", "score")
+
+    def __init__(self, merger: Merger, row: int, event_id: str | None, score: float) -> None:
+        self._merger, self._row, self.event_id, self.score = merger, row, event_id, score
+
+    @property
+    def why(self) -> dict:
+        if self.event_id is None:
+            return {"reason": "no candidate event scored high enough"}
+        return self._merger.why(self._row, self.score)
+
+    def as_decision(self) -> Decision:
+        return Decision(self.event_id, self.score, self.why)
+
+
 class Merger:
     """Incremental merging in memory: `add` each profile in turn (for bulk runs and the benchmark; the
     store makes the same decisions against SQLite, with `choose_event`). Memory is linear in the profiles
-    added; the scoring runs compiled (merge_kernel.py) over the profiles' fields as arrays.
+    added; each `add` is one compiled call (merge_kernel.merge_row) over the profiles' fields and a block
+    index kept in arrays, with the Python around it only interning the profile's strings.
 
     Day- and week-precise candidates come from an index by country, province, district, day and ACLED
-    event type, with "" for a part a report did not name. A report naming a district meets that
-    district's events and those of reports that named only its province or only the country; a report
-    naming only a province meets all of that province's; one naming only the country, all the country's
-    (which is why such reports need a higher score, `threshold_for`). Always of its own event type."""
+    event type. A report naming a district meets that district's events and those of reports that named
+    only its province or only the country; a report naming only a province meets all of that province's;
+    one naming only the country, all the country's (which is why such reports need a higher score,
+    `threshold_for`). A district's events of overlapping months (or years, for a day-precise report
+    meeting coarse ones) and, for a month- or season-precise report naming a province, the province's of
+    overlapping months, as `blocks` says. Always of its own event type.
 
-    def __init__(self) -> None:
+    `capacity`: rows allocated up front; every array grows by half again when full."""
+
+    def __init__(self, capacity: int = 1024) -> None:
         from borderwatch import merge_kernel
 
         self._kernel = merge_kernel
         self.members: dict[str, list[str]] = {}  # event id -> its mention ids, in arrival order
         self.event_of: dict[str, str] = {}
-        self._features = merge_kernel.Features()
-        self._number: dict[str, int] = {}  # event id -> its row in _scored
-        self._scored = np.empty((1024, MAX_MEMBERS_SCORED), dtype=np.int64)
-        self._n_scored = np.zeros(1024, dtype=np.int64)
-        self._docs: dict[str, str | set[str]] = {}  # event id -> its documents (a set once there are two)
+        self._features = merge_kernel.Features(capacity)
+        self._index = merge_kernel.EventIndex(capacity)
+        self._event_ids: list[str] = []  # by event number
+        self._doc_numbers: dict[str, int] = {}
         self._why = np.empty(7)
-        self._by_day: dict[tuple, list[str]] = {}
-        self._districts_by_day: dict[tuple[str, str, int], set[str]] = {}
-        self._provinces_by_day: dict[tuple[str, int], set[str]] = {}
-        self._by_district: dict[tuple[str, str, str, int, str], list[str]] = {}
-        self._coarse_by_district: dict[tuple[str, str, str, int, str], list[str]] = {}
-        self._by_province: dict[tuple[str, str, int, str], list[str]] = {}
 
-    def add(self, p: Profile) -> Decision:
-        row = self._features.add(p)
-        candidates = [e for e in sorted(self._candidate_ids(p)) if not self._has_doc(e, p.doc_id)]
-        decision = self._choose(p, row, candidates)
-        event_id = decision.event_id or event_id_for(p.id)
-        self._join(event_id, p, row)
-        self.event_of[p.id] = event_id
-        self._index(p, event_id)
-        return decision
-
-    def _choose(self, p: Profile, row: int, candidates: list[str]) -> Decision:
-        if not candidates:
-            return Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
-        f = self._features
-        numbers = np.fromiter((self._number[e] for e in candidates), dtype=np.int64, count=len(candidates))
-        at, mean = self._kernel.choose(f.ints, f.coords, f.words, f.killed, f.intern("UNKNOWN"), row, numbers,
-                                       self._scored, self._n_scored, MERGE_THRESHOLD, VAGUE_MARGIN, self._why)
-        if at < 0:
-            return Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
-        event_id = candidates[at]
-        why = self._why.tolist()
-        return Decision(event_id, mean, {
-            "mean": round(mean, 3), "members_scored": int(self._n_scored[self._number[event_id]]),
-            "date": round(why[0], 3), "place": round(why[1], 3), "type": round(why[2], 3),
-            "actors": round(why[3], 3), "numbers": round(why[4], 3), "words": round(why[5], 3),
-            "total": round(why[6], 3)})
-
-    def _has_doc(self, event_id: str, doc: str) -> bool:
-        docs = self._docs[event_id]
-        return docs == doc if isinstance(docs, str) else doc in docs
-
-    def _join(self, event_id: str, p: Profile, row: int) -> None:
-        number = self._number.get(event_id)
-        if number is None:
-            number = self._number[event_id] = len(self._number)
-            if number == self._n_scored.shape[0]:
-                self._scored = np.concatenate([self._scored, np.empty_like(self._scored)])
-                self._n_scored = np.concatenate([self._n_scored, np.zeros_like(self._n_scored)])
-            self.members[event_id] = []
-            self._docs[event_id] = p.doc_id
-        else:
-            docs = self._docs[event_id]
-            if isinstance(docs, str):
-                self._docs[event_id] = {docs, p.doc_id}
-            else:
-                docs.add(p.doc_id)
-        k = self._n_scored[number]
-        if k < MAX_MEMBERS_SCORED:
-            self._scored[number, k] = row
-            self._n_scored[number] = k + 1
+    def add(self, p: Profile) -> MergerDecision:
+        """Merge `p`: it joins the event it reports, or starts one. One compiled call; the Python here
+        interns, and keeps the ids (`members`, `event_of`)."""
+        doc = self._doc_numbers.setdefault(p.doc_id, len(self._doc_numbers))
+        index, features = self._index, self._features
+        if doc >= index.docs.shape[0]:
+            index.doc_room(doc)
+        row = features.put(p, doc)
+        merge_row = self._kernel.merge_row
+        while True:
+            number, score = merge_row(features.ints, features.coords, features.words, features.killed,
+                                      index.events, index.counts, index.docs, index.table, index.nodes,
+                                      index.found, row)
+            if number >= 0:
+                break
+            index.make_room(number)
+        features.commit(row)
+        if number == len(self._event_ids):  # a new event
+            event_id = event_id_for(p.id)
+            index.events[number, 0] = int(event_id[3:], 16)  # its KEY: events are tried in id order
+            self._event_ids.append(event_id)
+            self.members[event_id] = [p.id]
+            self.event_of[p.id] = event_id
+            return MergerDecision(self, row, None, 0.0)
+        event_id = self._event_ids[number]
         self.members[event_id].append(p.id)
+        self.event_of[p.id] = event_id
+        return MergerDecision(self, row, event_id, score)
 
-    def _day_keys(self, p: Profile, day: int) -> list[tuple]:
-        c, t = p.country, p.event_type
-        if p.admin1 is not None and p.admin2 is not None:
-            return [(c, p.admin1, p.admin2, day, t), (c, p.admin1, "", day, t), (c, "", "", day, t)]
-        provinces = [p.admin1] if p.admin1 is not None else self._provinces_by_day.get((c, day), ())
-        keys = [(c, a1, a2, day, t) for a1 in provinces for a2 in self._districts_by_day.get((c, a1, day), ())]
-        if p.admin1 is not None:
-            keys.append((c, "", "", day, t))
-        return keys
+    def why(self, row: int, mean: float) -> dict:
+        """The record `choose_event` writes for the mention of `row` that joined an event with `mean`: the
+        closest of the members scored, its parts and total."""
+        f = self._features
+        event = int(f.ints[row, self._kernel.EVENT])
+        scored = self._kernel.why_of(f.ints, f.coords, f.words, f.killed, self._index.events, row, event,
+                                     self._why)
+        parts = dict(zip(_PART_NAMES, (round(v, 3) for v in self._why.tolist()), strict=False))
+        return {"mean": round(mean, 3), "members_scored": int(scored), **parts,
+                "total": round(float(self._why[6]), 3)}
 
     def candidates(self, p: Profile) -> list[str]:
-        """The events `p` is compared with, in the order they are tried (by id)."""
-        return sorted(self._candidate_ids(p))
-
-    def _candidate_ids(self, p: Profile) -> set[str]:
-        ids: set[str] = set()
-        found = blocks(p)
-        if found.fine is not None:
-            by_day = self._by_day
-            for day in range((p.start - _LAG).toordinal(), (p.end + _LAG).toordinal() + 1):
-                for key in self._day_keys(p, day):
-                    bucket = by_day.get(key)
-                    if bucket:
-                        ids.update(bucket)
-        if found.district is not None:
-            country, admin1, admin2, start, end = found.district
-            t = p.event_type
-            if p.fine:  # fine events came through the day index; here only the district's coarse ones
-                for year in range(start.year, end.year + 1):
-                    ids.update(self._coarse_by_district.get((country, admin1, admin2, year, t), ()))
-            else:
-                for month in _months(start, end):
-                    ids.update(self._by_district.get((country, admin1, admin2, month, t), ()))
-        if found.province is not None:
-            country, admin1, start, end = found.province
-            for month in _months(start, end):
-                ids.update(self._by_province.get((country, admin1, month, p.event_type), ()))
-        return ids
-
-    def _index(self, p: Profile, event_id: str) -> None:
-        if p.fine:
-            c = p.country
-            province = p.admin1 or ""
-            district = (p.admin2 or "") if p.admin1 else ""
-            for day in range(p.start.toordinal(), p.end.toordinal() + 1):
-                _add_once(self._by_day.setdefault((c, province, district, day, p.event_type), []), event_id)
-                self._provinces_by_day.setdefault((c, day), set()).add(province)
-                self._districts_by_day.setdefault((c, province, day), set()).add(district)
-        t = p.event_type
-        if p.admin1 is not None and p.admin2 is not None:
-            for month in _months(p.start, p.end):
-                _add_once(self._by_district.setdefault((p.country, p.admin1, p.admin2, month, t), []), event_id)
-            if not p.fine:
-                for year in range(p.start.year, p.end.year + 1):
-                    key = (p.country, p.admin1, p.admin2, year, t)
-                    _add_once(self._coarse_by_district.setdefault(key, []), event_id)
-        if p.admin1 is not None and p.precision is not Precision.YEAR:
-            for month in _months(p.start, p.end):
-                _add_once(self._by_province.setdefault((p.country, p.admin1, month, t), []), event_id)
-
-
-def _add_once(bucket: list[str], event_id: str) -> None:
-    if not bucket or bucket[-1] != event_id and event_id not in bucket:
-        bucket.append(event_id)
-
-
-def _months(start: date, end: date) -> range:
-    return range(start.year * 12 + start.month - 1, end.year * 12 + end.month)
+        """The events `p` is compared with, in the order they are tried (by id); `p` is not added."""
+        index, features = self._index, self._features
+        row = features.put(p, -1)  # written after the last row, not counted
+        while True:
+            n = self._kernel.gather(features.ints, index.events, index.counts, index.docs, index.table,
+                                    index.nodes, index.found, row, False)
+            if n >= 0:
+                break
+            index.make_room(n)
+        return [self._event_ids[e] for e in index.found[:n].tolist()]
 
 
 def merge_mentions(mentions: Iterable[Mention]) -> dict[str, str]:
