@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from borderwatch import store as store_module
 from borderwatch.errors import StoreError
 from borderwatch.merge import event_id_for
 from borderwatch.model import (
@@ -16,6 +18,8 @@ from borderwatch.model import (
     DateRange,
     DocStatus,
     Document,
+    Event,
+    EventSource,
     LinkKind,
     Mention,
     MentionLink,
@@ -29,7 +33,10 @@ from borderwatch.store import (
     CACHE_KIB,
     SCHEMA_VERSION,
     TABLES,
+    EventOrder,
+    EventQuery,
     ProfileCache,
+    _event_predicates,
     open_store,
 )
 
@@ -318,3 +325,84 @@ def test_profile_cache_stays_bounded_and_keeps_what_was_used_lately():
     assert cache.get("a") is None and "a" in cache  # "a" is now the most recently used
     cache.put("e", None)  # full: the least recently used half (b, c) goes
     assert [name for name in "abcde" if name in cache] == ["a", "d", "e"]
+
+
+# --- the API page planner (store._plan_page): every plan must give the pages plain SQL orderings give.
+# The store is small, so the probes' and windows' limits are lowered to reach the plans a million-event
+# store takes (a merge of common filters, a merge cut short and read again by SORT, a window by toll).
+
+def _planner_events(n: int = 900) -> list:
+    rng = random.Random(3)
+    events = []
+    for i in range(n):
+        day = date(2021, 1, 1) + timedelta(days=rng.randrange(700))
+        precision = rng.choice((Precision.DAY, Precision.DAY, Precision.DAY, Precision.MONTH, Precision.YEAR))
+        end = day + timedelta(days={Precision.DAY: 0, Precision.MONTH: 30, Precision.YEAR: 364}[precision])
+        country = rng.choice(("PK", "PK", "AF", "IR"))
+        best = rng.choice((None, 0, 1, 2, 5, 30))
+        cross = rng.random() < 0.15
+        events.append(Event(
+            id=f"plan-{rng.randrange(10**6):06d}-{i}", event_type=rng.choice(("Battles", "Riots")),
+            sub_event_type=rng.choice(("Armed clash", "Attack", "Arrests")),
+            date=None if rng.random() < 0.05 else DateRange(day, end, precision),
+            place=Place(id=f"p:{i % 40}", name=f"Town {i % 40}", country=country,
+                        admin1=("Khost", "Kunar", "Punjab")[i % 3], admin2=None, lat=33.0, lon=70.0, precision=1),
+            country=country, actor1=rng.choice(("TTP", "PAK-MIL", "AFG-TAL")),
+            actor2=rng.choice(("TTP", "PAK-MIL", "CIV-PAK", None)), fatalities_low=best, fatalities_best=best,
+            fatalities_high=best, contested=rng.random() < 0.2, origin_country="AF" if cross else None,
+            impact_country="PK" if cross else None, source=rng.choice((EventSource.UCDP, EventSource.ACLED)),
+            source_id=str(i)))
+    return events
+
+
+@pytest.fixture(scope="module")
+def planner_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("planner") / "planner.db"
+    with open_store(path) as store:
+        store.add_events(_planner_events())
+        yield store, path
+
+
+def _plain_page_ids(path, order, where: str, params: list) -> list[str]:
+    column = order.column
+    direction = "DESC" if order.descending else "ASC"
+    nulls = f"{column} IS NULL {'ASC' if order.descending else 'DESC'}"
+    with sqlite3.connect(path) as db:
+        sql = f"SELECT id FROM events e WHERE {where} ORDER BY {nulls}, {column} {direction}, id {direction}"
+        return [row[0] for row in db.execute(sql, params)]
+
+
+PLANNER_QUERIES = [
+    dict(country=("PK",), contested=True),
+    dict(actor2=("CIV-PAK",), cross_border=True, source=(EventSource.UCDP,)),
+    dict(sub_event_type=("Attack",), admin1=("Khost",)),
+    dict(country=("PK", "AF"), actor1=("TTP",), event_type=("Battles",)),
+    dict(country=("PK", "IR"), admin1=("Kunar", "Punjab")),  # a second filter with several values: on the rows
+    dict(dyad=(("TTP", "PAK-MIL"),), contested=False),
+    dict(dyad=(("TTP", "PAK-MIL"), ("AFG-TAL", "CIV-PAK")), country=("AF",)),
+    dict(actor=("PAK-MIL",), cross_border=True),
+    dict(since=date(2021, 6, 1), until=date(2021, 7, 15)),
+    dict(since=date(2021, 6, 1), until=date(2021, 9, 1), country=("PK",), contested=True),
+    dict(text="town 7", country=("PK",)),
+]
+
+
+@pytest.mark.parametrize("filters", PLANNER_QUERIES)
+@pytest.mark.parametrize("order_name", ["-date", "date", "-fatalities", "fatalities"])
+def test_every_plan_pages_like_a_plain_sql_ordering(planner_store, monkeypatch, filters, order_name):
+    monkeypatch.setattr(store_module, "PROBE_ROWS", 20)
+    monkeypatch.setattr(store_module, "FALLBACK_PROBE_ROWS", 60)
+    monkeypatch.setattr(store_module, "MERGE_WINDOW", 25)
+    monkeypatch.setattr(store_module, "WALK_WINDOW", 40)
+    query, order = EventQuery(**filters), EventOrder(order_name)
+    where, params = _event_predicates(query, 366, store_module._SQLITE)
+    store, path = planner_store
+    expected = _plain_page_ids(path, order, where, params)
+    assert expected, "the query must match something"
+    got, key = [], None
+    while True:
+        rows, key = store.event_page(query, order, 7, key)
+        got.extend(row["id"] for row in rows)
+        if key is None:
+            break
+    assert got == expected

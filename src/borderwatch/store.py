@@ -265,6 +265,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE rowid = (SELECT text_rowid FROM event_text_keys WHERE event_id = new.event_id);
         END""",
     ),
+    (  # 7: pages in the fatalities orders. Each common filter also leads an index ending in that keyset order
+        # (fatalities_best, id), so a page of several filters is an ordered merge (intersection) of these
+        # indexes alone, as a date-ordered page is of the (filter, date_start, id) ones: a rare combination of
+        # common filters reads index entries, never the rows of one filter's 50,000 to 200,000 matches.
+        # (source, date_start) is a prefix of (source, date_start, id): it only cost ingest time. The date index
+        # also holds date_end and the toll: a date window's walk skips, without reading their rows, the events
+        # that start before it but end too soon (a year-precise event widens every window by a year), and
+        # reads the window's tolls from the index.
+        "DROP INDEX ix_events_source",
+        "DROP INDEX ix_events_date_start",
+        "CREATE INDEX ix_events_date_start ON events (date_start, id, date_end, fatalities_best)",
+        *(f"CREATE INDEX ix_events_{name}_fatalities ON events ({column}, fatalities_best, id)"
+          for name, column in (("country", "country"), ("admin1", "admin1"), ("actor1", "actor1"),
+                               ("actor2", "actor2"), ("type", "event_type"), ("sub_type", "sub_event_type"),
+                               ("source", "source"), ("contested", "contested"), ("cross_border", "cross_border"))),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1919,10 +1935,13 @@ PERIOD_STARTS: Mapping[str, str] = {
     "week": "date(e.date_start, '-6 days', 'weekday 1')",
     "month": "substr(e.date_start, 1, 7) || '-01'",
 }
-# A page in date order driven by a categorical filter is read as one arm per value, each walking its
-# (value, date_start, id) index for at most a page of rows, merged by a UNION: fast however common the
-# value, where one IN list over the index would sort every match. Filters that can drive, in the order
-# they are preferred (a dyad names two actors; few events are contested; a country is much of the store).
+# A page of categorical filters is read as an ordered merge of index entries (MERGE): each filter leads an
+# index ending in the page's keyset order ((filter, date_start, id) or (filter, fatalities_best, id)), so one
+# arm per value reads "value = ?" in order, the values of one filter are merged by a UNION, and the filters
+# by an INTERSECT; SQLite merges ordered compound SELECTs on the fly, from the indexes alone, and stops once
+# the page is full. Only the page's rows are read. The filters in the order they are preferred as the one
+# whose several values are UNIONed (a dyad names two actors; few events are contested; a country is much
+# of the store); a second filter with several values is checked on the rows instead.
 _DRIVING_FILTERS = ("dyad", "actor1", "actor2", "actor", "admin1", "sub_event_type", "contested", "cross_border",
                     "event_type", "country", "source")
 _COLUMN_OF = {"actor1": "actor1", "actor2": "actor2", "admin1": "admin1", "sub_event_type": "sub_event_type",
@@ -1938,7 +1957,7 @@ _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: a word as SQLite's un
 
 
 class _Plan(enum.Enum):
-    ARMS = "arms"  # a UNION of one ordered index walk per value of the driving filter
+    MERGE = "merge"  # an ordered merge of the filters' index entries (UNION of values, INTERSECT of filters)
     WALK = "walk"  # walk the order's own index, filtering
     SORT = "sort"  # read the matches of the most selective filter through its index, filter, sort
 
@@ -2060,21 +2079,40 @@ def _matches_up_to(db: Any, term: _Term, limit: int, dialect: _Dialect) -> int:
     return db.execute(sql, (*params, limit)).fetchone()[0]
 
 
-def _driving_arms(query: EventQuery) -> tuple[str, list[tuple[str, tuple]]] | None:
-    """The filter that drives a page in date order and its arms (an equality per value), or None."""
-    for name in _DRIVING_FILTERS:
-        if name == "dyad":
-            arms = [("e.actor1 = ? AND e.actor2 = ?", pair) for pair in query.dyad]
-        elif name == "actor":
-            arms = [(f"e.{side} = ?", (v,)) for v in query.actor for side in ("actor1", "actor2")]
-        elif name in ("contested", "cross_border"):
-            flag = getattr(query, name)
-            arms = [(f"e.{name} = ?", (int(flag),))] if flag is not None else []
-        else:
-            arms = [(f"e.{_COLUMN_OF[name]} = ?", (v,)) for v in _filter_values(query, name)]
-        if 0 < len(arms) <= MAX_ARMS:
-            return name, arms
-    return None
+# An arm of a merge: a condition on `events` that one ordered index serves, and its parameters.
+_Arm = tuple[str, tuple]
+
+
+def _filter_arms(query: EventQuery, name: str, order: EventOrder) -> list[tuple[str, list[_Arm]]]:
+    """One filter as merge arms, grouped: an event matches a group when it matches any of its arms. Every
+    arm is an equality on the columns leading an index that ends in `order` (migrations 5 and 7). A group
+    may match more events than its filter (a dyad in the fatalities orders is found by actor1): the rows
+    are checked against every filter anyway."""
+    if name == "dyad":
+        if order.column == "date_start" or not query.dyad:  # the (actor1, actor2, date_start, id) index
+            return [(name, [("actor1 = ? AND actor2 = ?", pair) for pair in query.dyad])]
+        if len(query.dyad) == 1:
+            (first, second), = query.dyad
+            return [(name, [("actor1 = ?", (first,))]), (name, [("actor2 = ?", (second,))])]
+        return [(name, [("actor1 = ?", (v,)) for v in dict.fromkeys(pair[0] for pair in query.dyad)])]
+    if name == "actor":
+        return [(name, [(f"{side} = ?", (v,)) for v in query.actor for side in ("actor1", "actor2")])]
+    if name in ("contested", "cross_border"):
+        flag = getattr(query, name)
+        return [(name, [(f"{name} = ?", (int(flag),))] if flag is not None else [])]
+    return [(name, [(f"{_COLUMN_OF[name]} = ?", (v,)) for v in _filter_values(query, name)])]
+
+
+def _merge_groups(query: EventQuery, order: EventOrder, names: Iterable[str]) -> tuple[tuple[_Arm, ...], ...]:
+    """The arm groups of a merge over the filters `names`: first the one filter whose several values are
+    UNIONed (the first of _DRIVING_FILTERS with at most MAX_ARMS), then one single arm per filter to
+    INTERSECT. Filters left out (a second one with several values, text, dates) are checked on the rows."""
+    wanted = set(names)
+    groups = [arms for name in _DRIVING_FILTERS if name in wanted
+              for _, arms in _filter_arms(query, name, order) if arms]
+    union = next((arms for arms in groups if 1 < len(arms) <= MAX_ARMS), None)
+    singles = [arms for arms in groups if len(arms) == 1]
+    return tuple(tuple(arms) for arms in ([union] if union else []) + singles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2084,6 +2122,7 @@ class _PagePlan:
     dialect: _Dialect
     sort_by: str | None = None  # SORT: the filter whose index finds the matches; a bounded walk's fallback
     bounded: bool = False  # the walk reads at most WALK_WINDOW index rows, then falls back to SORT
+    merged: tuple[tuple[_Arm, ...], ...] = ()  # MERGE: the groups of arms (_merge_groups)
 
     def fallback(self, db: Any) -> _PagePlan:
         """SORT through the filter with fewest matches: every probe stopped at PROBE_ROWS, so they are
@@ -2102,19 +2141,53 @@ class _PagePlan:
 # fill the page, the page is read through the rarest filter's index instead (SORT).
 WALK_WINDOW = 20_000
 FALLBACK_PROBE_ROWS = 100_000
+# A merge that leaves a filter to the rows (text; dates in the fatalities orders; a second filter with several
+# values) reads at most this many of its events' rows before falling back to SORT; one that finds exactly
+# the matches is never cut short (it reads only the page's rows).
+MERGE_WINDOW = 4_000
+UNBOUNDED = 1 << 62
 
 
 def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | None,
                dialect: _Dialect) -> _PagePlan:
+    """How to read a page: probe how many events each filter matches (up to PROBE_ROWS). A rare
+    categorical filter is merged alone, or with the other rare ones (a merge with a common filter would
+    step through all of that filter's entries between two of the rare one's); rare text or dates are read
+    and sorted (SORT); otherwise every categorical filter is merged, so a rare combination of common
+    filters costs index entries, not rows. Without any, the order's own index is walked."""
     terms = tuple(_terms(query, span_days, dialect))
     if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
         return _PagePlan(_Plan.WALK, terms, dialect)
     counts = {t.name: _matches_up_to(db, t, PROBE_ROWS, dialect) for t in terms}
     rarest = min(counts, key=counts.__getitem__)
-    if counts[rarest] < PROBE_ROWS:
+    rare = [name for name, n in counts.items() if n < PROBE_ROWS]
+    merged = _merge_groups(query, order, rare or counts)
+    if rare and not _merge_groups(query, order, [rarest]):
         return _PagePlan(_Plan.SORT, terms, dialect, rarest)
-    arms = order.column == "date_start" and _driving_arms(query) is not None
-    return _PagePlan(_Plan.ARMS if arms else _Plan.WALK, terms, dialect, rarest, bounded=True)
+    if not merged:
+        if ([t.name for t in terms] == ["dates"]
+                and _matches_up_to(db, terms[0], FALLBACK_PROBE_ROWS, dialect) < FALLBACK_PROBE_ROWS):
+            # a window of up to a few years by toll: its tolls are in the date index (SORT reads no row)
+            return _PagePlan(_Plan.SORT, terms, dialect, "dates")
+        return _PagePlan(_Plan.WALK, terms, dialect, rarest, bounded=True)
+    # Rows the merge finds but a filter left out of it rejects cost a read each: bound them, unless the
+    # merge is of rare filters (fewer entries than the bound) or finds exactly the matches.
+    lossy = not rare and _merge_lossy(query, order, counts, merged)
+    return _PagePlan(_Plan.MERGE, terms, dialect, rarest, bounded=lossy, merged=merged)
+
+
+def _merge_lossy(query: EventQuery, order: EventOrder, counts: Mapping[str, int],
+                 merged: tuple[tuple[_Arm, ...], ...]) -> bool:
+    """Whether a merge of every categorical filter finds events that a filter checked on the rows rejects
+    (a filter it leaves out, or one it finds a superset of); a date range in date order bounds every arm."""
+    for name in counts:
+        if name == "dates" and order.column == "date_start":
+            continue
+        if name not in _DRIVING_FILTERS or (name == "dyad" and order.column != "date_start" and len(query.dyad) > 1):
+            return True
+        if not all(tuple(arms) in merged for _, arms in _filter_arms(query, name, order)):
+            return True
+    return False
 
 
 def _segments(order: EventOrder, query: EventQuery) -> tuple[bool, ...]:
@@ -2147,17 +2220,35 @@ class _Keyset:
                    f"{key} {direction}, {key_id} {direction}")
 
 
-def _walks(query: EventQuery, order: EventOrder, plan: _PagePlan, keyset: _Keyset) -> list[tuple[str, list[Any]]]:
-    """The index walks of a WALK or ARMS plan (one per arm): each a WHERE clause over `events e` that an
-    ordered index serves, with its params; the dates go in the walk, as they bound a date index's range."""
+def _walk(order: EventOrder, plan: _PagePlan, keyset: _Keyset) -> tuple[str, list[Any]]:
+    """The index walk of a WALK plan: a WHERE clause over `events e` that the order's index serves, with
+    its params; the dates go in the walk, as they bound a date index's range."""
     dates, date_params = "TRUE", []
     if order.column == "date_start":
         dates, date_params = _where([t for t in plan.terms if t.name == "dates"], ["dates"])
-    if plan.plan is _Plan.WALK:
-        return [(f"{keyset.where} AND {dates}", [*keyset.params, *date_params])]
-    _, arms = _driving_arms(query)  # type: ignore[misc]
-    return [(f"{arm} AND {keyset.where} AND {dates}", [*arm_params, *keyset.params, *date_params])
-            for arm, arm_params in arms]
+    return f"{keyset.where} AND {dates}", [*keyset.params, *date_params]
+
+
+def _merge(order: EventOrder, plan: _PagePlan, null_segment: bool, after: PageKey | None,
+           window: int) -> tuple[str, list[Any]]:
+    """A MERGE plan's compound SELECT: the order's key and id of at most `window` events after `after`, in
+    order, that every group of arms matches (read from index entries alone). Compound operators apply left
+    to right, so the first group's UNION comes before the INTERSECTs."""
+    keyset = _Keyset.of(order, "", null_segment, after)
+    selected = "id" if null_segment else f"{order.column}, id"
+    bound, bound_params = "TRUE", []
+    dates = next((t for t in plan.terms if t.name == "dates"), None)
+    if order.column == "date_start" and dates is not None and dates.probe is not None:
+        bound, bound_params = dates.probe[0].format(c=""), list(dates.probe[1])  # date_start range only
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, group in enumerate(plan.merged):
+        for arm, arm_params in group:
+            operator = "" if not parts else (" UNION " if number == 0 else " INTERSECT ")
+            parts.append(f"{operator}SELECT {selected} FROM events WHERE {arm} AND {keyset.where} AND {bound}")
+            params.extend([*arm_params, *keyset.params, *bound_params])
+    # The LIMIT also keeps the ORDER BY: SQLite drops an ORDER BY of a subquery without one.
+    return f"{''.join(parts)} ORDER BY {keyset.order_by} LIMIT {window}", params
 
 
 def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null_segment: bool,
@@ -2166,26 +2257,41 @@ def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null
     `order`, the first `limit` are the page): up to `limit` events after `after`."""
     keyset = _Keyset.of(order, plan.sort_prefix, null_segment, after)
     columns = ", ".join(f"e.{c}" for c in SUMMARY_COLUMNS)
+    if plan.plan is _Plan.MERGE:
+        merge, merge_params = _merge(order, plan, null_segment, after, MERGE_WINDOW if plan.bounded else UNBOUNDED)
+        where, params = _where(plan.terms, [], unindexed=plan.dialect.unindexed)
+        # The merge is the outer loop (CROSS JOIN), read in its order: the LIMIT stops it once the page is full.
+        ordered = _joined_order(order, plan, null_segment)
+        return [(f"SELECT {columns} FROM ({merge}) m CROSS JOIN events e WHERE e.id = m.id AND {where}{ordered} "
+                 "LIMIT ?", [*merge_params, *params, limit])]
     if plan.plan is _Plan.SORT:
         where, params = _where(plan.terms, [plan.sort_by] if plan.sort_by else [], unindexed=plan.dialect.unindexed)
+        if [t.name for t in plan.terms] == ["dates"] and order.column == "fatalities_best":
+            # The date index holds every column the sort needs: the page's keys first, then its rows.
+            first = (f"SELECT e.fatalities_best, e.id FROM events e WHERE {keyset.where} AND {where} "
+                     f"ORDER BY {keyset.order_by} LIMIT ?")
+            ordered = _joined_order(order, plan, null_segment)
+            return [(f"SELECT {columns} FROM ({first}) m CROSS JOIN events e WHERE e.id = m.id{ordered}",
+                     [*keyset.params, *params, limit])]
         return [(f"SELECT {columns} FROM events e WHERE {keyset.where} AND {where} ORDER BY {keyset.order_by} "
                  "LIMIT ?", [*keyset.params, *params, limit])]
-    driving = _driving_arms(query)[0] if plan.plan is _Plan.ARMS else None  # type: ignore[index]
-    skip = {"dates", driving} if order.column == "date_start" else {driving}
-    where, params = _where(plan.terms, [], skip=skip, unindexed=plan.dialect.unindexed)
-    statements = []
-    for walk, walk_params in _walks(query, order, plan, keyset):
-        if plan.bounded:
-            # Filter only the first WALK_WINDOW rows of the walk. No ORDER BY outside: SQLite reads the
-            # LIMITed subquery as a co-routine, in its order, and stops at `limit` matches; an ORDER BY
-            # would make it read (and sort) the whole window first.
-            walked = f"(SELECT * FROM events e WHERE {walk} ORDER BY {keyset.order_by} LIMIT {WALK_WINDOW}) e"
-            statements.append((f"SELECT {columns} FROM {walked} WHERE {where} LIMIT ?",
-                               [*walk_params, *params, limit]))
-        else:
-            statements.append((f"SELECT {columns} FROM events e WHERE {walk} AND {where} "
-                               f"ORDER BY {keyset.order_by} LIMIT ?", [*walk_params, *params, limit]))
-    return statements
+    where, params = _where(plan.terms, [], skip={"dates"} if order.column == "date_start" else (),
+                           unindexed=plan.dialect.unindexed)
+    walk, walk_params = _walk(order, plan, keyset)
+    if plan.bounded:
+        # Filter only the first WALK_WINDOW rows of the walk. No ORDER BY outside: SQLite reads the
+        # LIMITed subquery as a co-routine, in its order, and stops at `limit` matches; an ORDER BY
+        # would make it read (and sort) the whole window first.
+        walked = f"(SELECT * FROM events e WHERE {walk} ORDER BY {keyset.order_by} LIMIT {WALK_WINDOW}) e"
+        return [(f"SELECT {columns} FROM {walked} WHERE {where} LIMIT ?", [*walk_params, *params, limit])]
+    return [(f"SELECT {columns} FROM events e WHERE {walk} AND {where} ORDER BY {keyset.order_by} LIMIT ?",
+             [*walk_params, *params, limit])]
+
+
+def _joined_order(order: EventOrder, plan: _PagePlan, null_segment: bool) -> str:
+    """The ORDER BY of keys `m` joined to their rows: none in SQLite, which reads `m` in its order as the outer
+    loop of a CROSS JOIN (sorting would read every key first); PostgreSQL keeps no order through a join."""
+    return "" if plan.dialect.name == "sqlite" else f" ORDER BY {_Keyset.of(order, 'm.', null_segment, None).order_by}"
 
 
 def _merged_page(db: Any, statements: Sequence[tuple[str, list[Any]]], order: EventOrder,
@@ -2203,12 +2309,12 @@ def _walks_exhausted(db: Any, query: EventQuery, order: EventOrder, plan: _PageP
                      null_segment: bool, after: PageKey | None) -> bool:
     """Whether every walk of a bounded plan reached its end within WALK_WINDOW rows (then a short page is
     the end of the results, not the end of the window)."""
-    keyset = _Keyset.of(order, "e.", null_segment, after)
-    for walk, params in _walks(query, order, plan, keyset):
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {walk} LIMIT {WALK_WINDOW}) AS walked"
-        if db.execute(sql, params).fetchone()[0] >= WALK_WINDOW:
-            return False
-    return True
+    if plan.plan is _Plan.MERGE:
+        merge, params = _merge(order, plan, null_segment, after, MERGE_WINDOW)
+        return db.execute(f"SELECT count(*) FROM ({merge}) AS merged", params).fetchone()[0] < MERGE_WINDOW
+    walk, params = _walk(order, plan, _Keyset.of(order, "e.", null_segment, after))
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {walk} LIMIT {WALK_WINDOW}) AS walked"
+    return db.execute(sql, params).fetchone()[0] < WALK_WINDOW
 
 
 def _fetch_dicts(db: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
