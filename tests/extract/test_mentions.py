@@ -77,6 +77,27 @@ REPORTS = [
         "officials said.",
         date(2024, 1, 15), CLASH, "2024-01-09", "PK", "Khyber Pakhtunkhwa", None,
         [(ClaimKind.KILLED, 2, None)], id="attack in PLACE, killing N"),  # docs/coding-guide.md
+    # the weapon in a "when" clause, a landmark after the place, a car bomb driven in, a wire dateline
+    pytest.param(
+        "A senior al-Qaeda commander was killed on Tuesday when a US drone fired two missiles at a house in "
+        "Spinwam, near Mir Ali in North Waziristan, intelligence officials said.",
+        date(2012, 6, 6), AIR, "2012-06-05", "PK", "Khyber Pakhtunkhwa", "USA-MIL", [(ClaimKind.KILLED, 1, None)],
+        id="drone fired missiles, landmark after the place"),
+    pytest.param(
+        "Helicopter gunships fired rockets at militant hideouts in the Mamund area of Bajaur on Sunday, "
+        "killing 14 militants, officials said.",
+        date(2009, 2, 9), AIR, "2009-02-08", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 14, None)], id="gunships fired rockets, area of a district"),
+    pytest.param(
+        "A bomber drove an explosives-laden truck into the gate of a police station in Lakki Marwat on "
+        "Friday, killing six policemen, police said.",
+        date(2023, 5, 13), SUICIDE, "2023-05-12", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 6, "PAK-POL")], id="drove an explosives-laden truck into"),
+    pytest.param(
+        "QUETTA, Pakistan, Jan. 10 (Reuters) - Gunmen wearing suicide vests stormed the city's main prison "
+        "on Wednesday, battling guards for three hours, officials said.",
+        date(2013, 1, 10), CLASH, "2013-01-09", "PK", "Balochistan", None, [],
+        id="vests worn are no bombing; the dateline places what the sentence does not"),
 ]
 
 

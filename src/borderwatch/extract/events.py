@@ -35,9 +35,13 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"mortar (?:fire|shells?|attacks?|rounds?|bombs?)|mortars? (?:were |was )?fired", SHELLING, 2),
     (r"rocket (?:attacks?|fire|strikes?)|rockets? (?:were |was )?fired|fired (?:\w+ )?rockets", SHELLING, 2),
     (r"missile (?:attacks?|strikes?)|heavy weapons fire|cross-border (?:shelling|firing)", SHELLING, 2),
+    (r"fired (?:\w+ )?missiles|missiles? (?:were |was )?fired|missiles? (?:struck|hit|slammed into)", SHELLING, 2),
     (r"suicide (?:bombings?|bombs?|attacks?|blasts?|explosions?|car bombs?)", SUICIDE, 2),
     (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted)", SUICIDE, 2),
-    (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests?", SUICIDE, 2),
+    (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests? (?:exploded|went off|detonated)|"
+     r"detonated (?:an? |his |her |their )?(?:suicide |explosive )?vests?", SUICIDE, 2),
+    (r"drove (?:an? |his |their )?(?:explosives?[- ](?:laden|packed|filled)|bomb[- ]laden) (?:vehicle|car|truck|van)",
+     SUICIDE, 2),
     (r"rammed (?:an? |two |three |his |their )?(?:explosives?[- ](?:laden|packed) )?(?:vehicles?|cars?|trucks?)",
      SUICIDE, 2),
     (r"(?:roadside|car|truck|motorcycle|bicycle|remote[- ]controlled|magnetic|sticky) bombs?", IED, 2),
@@ -270,6 +274,7 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
 ]
 # Acts done to someone, not fights between two sides: aimed at civilians they are attacks on civilians.
 _ONE_SIDED = ("opened fire", "fired", "stormed", "raid", "assault", "ambush")
+_LAUNCHED = re.compile(r"\b(?:missiles?|rockets?)\b", re.I)
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
 
@@ -370,6 +375,8 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
         one_sided = trigger.text.lower().startswith(_ONE_SIDED)
         if trigger.event_type == BATTLES and one_sided and civilian_target and _cue_type(clause) is None:
             return CIVILIAN_ATTACK  # "gunmen opened fire on a convoy of passenger vehicles"
+        if trigger.sub_event_type == SHELLING[1] and _cue_type(clause) == AIR and _LAUNCHED.search(trigger.text):
+            return AIR  # "a drone fired two missiles", "helicopter gunships fired rockets": fire from the air
         if trigger.event_type == BATTLES and trigger.sub_event_type == "Armed clash":
             air = _cue_type(clause)
             if air in (AIR, SHELLING) and trigger.text.lower().startswith(("opened fire", "fired", "raid", "assault")):

@@ -102,6 +102,11 @@ _PLACE_REFERENCE = re.compile(r"\bthe\s+(?:border\s+)?(?:town|city|district|vill
 # "Dand-e-Patan district of Afghanistan's Paktia province": one place phrase, outer units after "of" or ","
 _SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|,)[^.;]{0,30}$", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
+# "in Dande Darpa Khel, near Miranshah": a landmark that locates the place just named, not a second target
+_LANDMARK_BEFORE = re.compile(
+    r",?\s+(?:near|close to|not far from|outside|on the outskirts of|(?:about |some )?\d+\s*(?:km|kilometres|"
+    r"kilometers|miles)\s+(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|from))\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|district)\s+of\s+)?$", re.I)
 _NOT_A_LOCATION_AFTER = re.compile(r"^(?:-based|-born|-bound|-registered|-made)\b", re.I)
 _PASSIVE_VICTIM = re.compile(
     r"^[^.;,]{0,60}?\b(?:(?:were|was|have been|had been|has been|being)\s+(?:\w+ly\s+|reported\s+)?"
@@ -313,7 +318,8 @@ def _paragraph_of(offset: int, starts: list[int]) -> int:
 
 # "ISLAMABAD/KABUL -", "PESHAWAR, Pakistan (Reuters) -", "RAWALPINDI:": where the reporter filed from.
 _DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'-]+(?:[ /][A-Z][A-Z.'-]+)*(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:\s*\([^)]{1,40}\))?"
+    r"^\s*[A-Z][A-Z.'-]+(?:[ /][A-Z][A-Z.'-]+)*(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?"  # "KARACHI, Pakistan, June 9 (Wire) —"
     r"\s*(?:[:–—]|-(?=\s))\s*")
 
 
@@ -585,6 +591,8 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
+            if any(o.end <= p.start and _LANDMARK_BEFORE.fullmatch(text, o.end, p.start) for o in f.places):
+                continue  # "a compound in Dande Darpa Khel, near Miranshah": where the first place lies
             if _in_attribution_tail(text, p.start, triggers) or _STATEMENT_BEFORE.search(before):
                 continue  # "..., the spokesman told a news conference in Kabul": where it was said
             as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
@@ -638,6 +646,10 @@ class _DocumentCoder:
         if actor2_match is None:
             in_clause = [v for v in victims if clause[0] <= v.start < clause[1]]
             named = [v for v in in_clause if v.actor_id] or in_clause
+            if not named and not any(t is not trigger and t.strength == 2 for t in f.triggers):
+                # "the TTP chief was killed when a drone fired missiles at a compound": the one act of
+                # the sentence, its victim named in another clause
+                named = [v for v in victims if v.actor_id and v.kind != MatchKind.METONYM]
             actor2_match = named[0] if named else None
         date_match = self._date_for(f, trigger, clause)
         date_range = date_match.range if date_match else None
@@ -1070,6 +1082,10 @@ class _DocumentCoder:
         out = []
         for d in self.drafts:
             d.actor2 = self._civilian_target(d)
+            if d.place is not None and d.place.precision == 4 and not d.trigger.anaphoric:
+                # "stormed the country's busiest airport": a lead event placed only in the country, which no
+                # later sentence placed better, happened where the report was filed from
+                self._place_from_dateline(d, d.facts)
         for ordinal, d in enumerate(self.drafts):
             out.append(Mention(
                 doc_id=self.document.id, ordinal=ordinal, event_type=d.event_type,
@@ -1285,6 +1301,10 @@ def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
     for p in places:
         if any(q is not p and place_contains(p.place, q.place) for q in places):
             continue
+        if p.place.precision <= 2 and any(
+                q.start < p.start and q.place.id != p.place.id and q.place.admin2 == p.place.name
+                and q.place.country == p.place.country for q in places):
+            continue  # "the Daraban area of Dera Ismail Khan": the district (or its eponymous town) around
         if any(k.place.id == p.place.id for k in keep):
             continue
         keep.append(p)
