@@ -297,3 +297,33 @@ def test_a_striking_states_silence_is_an_unconfirmed_stance_by_its_forces():
 def test_the_day_something_was_told_does_not_date_the_act(text, day):
     mentions = extract(text, date(2023, 7, 31))
     assert [m.date.start for m in mentions] == [day]
+
+
+def test_what_follows_a_day_after_came_the_day_before_the_day_named():
+    text = ("Hundreds of villagers protested in Khost on Sunday, a day after Pakistani jets bombed a house in "
+            "the Spera district, killing nine people.")
+    [m] = [m for m in extract(text, date(2022, 4, 18)) if m.sub_event_type == AIR[1]]
+    assert m.date is not None and m.date.iso() == "2022-04-16"
+
+
+def test_the_acts_own_day_told_later_replaces_the_day_of_the_news():
+    text = ("PESHAWAR, Pakistan, May 4 (Wire) - A US drone strike killed 12 militants in North Waziristan, "
+            "officials said on Friday.\n\n"
+            "The missiles struck a compound in Mir Ali early on Wednesday, officials said.")
+    strikes = [m for m in extract(text, date(2012, 5, 4)) if m.sub_event_type == AIR[1]]
+    assert [(m.date.iso(), m.actor1) for m in strikes] == [("2012-05-02", "USA-MIL")]
+
+
+def test_a_place_named_later_replaces_the_one_taken_from_the_dateline():
+    text = ("KHAR, Pakistan, March 3 (Wire) - Pakistani jets bombed two houses in a border village before "
+            "dawn on Saturday, killing seven militants, officials said.\n\n"
+            "The missiles hit the village of Damadola, residents said.")
+    [m] = extract(text, date(2007, 3, 3))  # one event: the killing is the toll of the bombing before dawn
+    assert (m.sub_event_type, m.place.name if m.place else None) == (AIR[1], "Damadola")
+    assert [c.count.low for c in m.claims if c.kind is ClaimKind.KILLED] == [7]
+
+
+def test_missiles_fired_by_an_outside_force_are_an_air_strike():
+    text = "An American missile strike killed five militants in South Waziristan on Monday, officials said."
+    [m] = extract(text, date(2010, 2, 16))
+    assert (m.sub_event_type, m.actor1) == (AIR[1], "USA-MIL")

@@ -253,7 +253,10 @@ _QUANTITY_NOUNS = ("series", "spate", "spree", "wave", "string", "number", "incr
 
 # Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
 CLAUSE_BOUNDARY_RE = re.compile(
-    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|,\s+and\b(?=\s+(?:[\w'-]+\s+){0,3}?\w+ed\b)|\b(?:after|before|when|whereas|while|following|as|"
+    r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|,\s+and\b(?=\s+(?:[\w'-]+\s+){0,3}?\w+ed\b)"
+    # "before dawn" is a time of the act, not a clause about another one
+    r"|\b(?:after|before)\b(?!\s+(?:dawn|daybreak|first light|sunrise|sunset|dusk|noon|midday|midnight)\b)"
+    r"|\b(?:when|whereas|while|following|as|"
     r"because|since|until|which|who|that)\b",
     re.IGNORECASE,
 )

@@ -30,6 +30,8 @@ from borderwatch.extract.claims import (
 )
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
+    AIR,
+    SHELLING,
     TriggerMatch,
     clause_bounds,
     find_triggers,
@@ -101,6 +103,7 @@ _PLACE_REFERENCE = re.compile(r"\bthe\s+(?:border\s+)?(?:town|city|district|vill
                               r"checkpost|garrison|base|camp|market|compound)\b", re.I)
 # "Dand-e-Patan district of Afghanistan's Paktia province": one place phrase, outer units after "of" or ","
 _SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|,)[^.;]{0,30}$", re.I)
+_MISSILE = re.compile(r"\bmissiles?\b", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 # "in Dande Darpa Khel, near Miranshah": a landmark that locates the place just named, not a second target
 _LANDMARK_BEFORE = re.compile(
@@ -237,7 +240,10 @@ def _anchor_offsets(dates: list[DateMatch]) -> list[DateMatch]:
         if d.range is None and d.offset_days is not None:
             anchor = next((a for a in reversed(out) if a.range is not None), None)
             if anchor is not None and anchor.range.precision is Precision.DAY:
-                d = replace(d, range=anchor.range.shifted(d.offset_days))
+                # "protested on Saturday, a day after an air strike": what follows "after" came before
+                # the day named, so the offset runs back from it ("a day before the talks": forward)
+                sign = -1 if d.text.lower().endswith(("after", "before")) else 1
+                d = replace(d, range=anchor.range.shifted(sign * d.offset_days))
         out.append(d)
     return out
 
@@ -676,7 +682,10 @@ class _DocumentCoder:
                 weak = country is not None
                 actor1 = self._resolve(roles.actor1, country, when, armed=True)
                 actor2 = self._resolve(actor2_match, country, when, armed=True)
-            d = _Draft(f, trigger, event_type, sub_type, date_range, date_match, f if date_match else None,
+            kind = (event_type, sub_type)
+            if kind == SHELLING and _MISSILE.search(trigger.text) and self._from_outside(actor1):
+                kind = AIR  # "an American missile strike in South Waziristan": no outside army has guns there
+            d = _Draft(f, trigger, kind[0], kind[1], date_range, date_match, f if date_match else None,
                        place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
             if pm is None and _PLACE_REFERENCE.search(clause_text):
                 self._place_from_paragraph(d, f)
@@ -766,6 +775,14 @@ class _DocumentCoder:
         return self.theatre.armed_forces(match.actor_id) if armed and match.actor_id and \
             match.actor_id.endswith("-GOV") else match.actor_id
 
+    def _from_outside(self, actor_id: str | None) -> bool:
+        """Whether an armed actor is a state's force from outside the theatre (the US): its missiles come
+        from the air, as it has no artillery within range."""
+        if not actor_id or actor_id not in self.theatre.actors:
+            return False
+        country = self.theatre.actors.get(actor_id).country
+        return country is not None and country not in self.theatre.countries
+
     def _country_from_actors(self, actor1: str | None, actor2: str | None) -> str | None:
         """Where an unplaced event happened: the target's home ("attacked Pakistani posts"), else the
         attacker's, if that home is in the theatre (an external force's home is no guess)."""
@@ -831,17 +848,43 @@ class _DocumentCoder:
         for m in reversed(self.drafts):
             if not whole_document and m.facts.paragraph != d.facts.paragraph:
                 return None
+            # "a strike destroyed houses in a border village. The missiles hit Damadola": a place the lead
+            # only took from the dateline gives way to the one the text names
+            from_dateline = False
             if not _compatible(d, m):
-                continue
+                from_dateline = (d.place is not None and m.place is not None and d.country == m.country
+                                 and len([g for g in self.drafts if g.wave == m.wave]) == 1
+                                 and m.place_match in self.facts[0].dateline)
+                if not from_dateline:
+                    continue
             if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
                 if not (d.trigger.anaphoric and (d.actor1 is None or _symmetric(d.trigger))):
                     continue
-            if d.date is not None and m.date is not None and not d.date.overlaps(m.date):
+            redate = d.date is not None and m.date is not None and not d.date.overlaps(m.date)
+            if redate and not self._news_day_before(d, m):
                 continue
             if d.trigger.strength == 2 and d.trigger.event_type == EXPLOSIONS and m.event_type != EXPLOSIONS:
                 continue  # "these airstrikes" do not refer back to a gun battle; "the clashes" may be shelling
+            if redate:
+                # "condemned a drone strike ... on Friday. The missiles struck on Thursday": the lead took
+                # the day of the news; the act's own day, told later, replaces it
+                m.date, m.date_match, m.date_owner = d.date, d.date_match, d.date_owner
+            if from_dateline:
+                m.place, m.place_match, m.place_owner = None, None, None  # _join puts the named place in
             return m
         return None
+
+    def _news_day_before(self, d: _Draft, m: _Draft) -> bool:
+        """Whether `m` is dated to the day the report was published and `d`, which refers back to it,
+        names a day in the week before: the act's own day, when its sentence tells of no other act ("the
+        raids followed an ambush on Thursday" dates the ambush)."""
+        published = self.document.published
+        if not d.trigger.anaphoric or published is None or d.date is None or m.date is None:
+            return False
+        if any(t is not d.trigger and t.strength == 2 for t in d.facts.triggers):
+            return False
+        return (m.date.precision is Precision.DAY and m.date.start == published and d.date.precision is Precision.DAY
+                and 0 < (published - d.date.start).days <= 7)
 
     def _duplicate(self, d: _Draft) -> _Draft | None:
         for m in reversed(self.drafts):
