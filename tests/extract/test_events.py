@@ -88,6 +88,9 @@ def test_a_named_act_keeps_its_own_type_whatever_the_clause_says():
     "The former governor died of a heart attack.",
     "The army deployed attack helicopters to the border.",
     "Traders observed a shutter-down strike in Chaman.",
+    # what a side does, or is accused of doing, in the present tense
+    "Kabul says fighters based in Pakistan attack its border districts.",
+    "The group often targets their convoys on the Khyber road.",
 ])
 def test_non_events_give_no_trigger(sentence):
     assert find_triggers(sentence) == []

@@ -84,6 +84,11 @@ REPORTS = [
         date(2012, 6, 6), AIR, "2012-06-05", "PK", "Khyber Pakhtunkhwa", "USA-MIL", [(ClaimKind.KILLED, 1, None)],
         id="drone fired missiles, landmark after the place"),
     pytest.param(
+        "Two Pakistani soldiers were killed on Monday when militants attacked a checkpost in Shewa, a village "
+        "east of Mir Ali, the ISPR said.",
+        date(2015, 3, 3), CLASH, "2015-03-02", "PK", "Khyber Pakhtunkhwa", None,
+        [(ClaimKind.KILLED, 2, "PAK-MIL")], id="a village east of a landmark"),
+    pytest.param(
         "Helicopter gunships fired rockets at militant hideouts in the Mamund area of Bajaur on Sunday, "
         "killing 14 militants, officials said.",
         date(2009, 2, 9), AIR, "2009-02-08", "PK", "Khyber Pakhtunkhwa", None,

@@ -228,6 +228,10 @@ _DETERMINER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _JUST_DETERMINED = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+$", re.IGNORECASE)
+# A verb in the present tense, known by the possessive object right after it (a noun "attack" never
+# takes one): what a side does, or is said to do, not an event that happened.
+_PRESENT_FORMS = frozenset("attack attacks strike strikes target targets shell shells raid raids".split())
+_POSSESSIVE_OBJECT = re.compile(r"\s+(?:its|their|his|her|our|your|my)\b", re.I)
 _IRREGULAR_VERBS = frozenset("struck shot blew took taken fell hurled seized overran stormed raided opened fired "
                              "exchanged traded gunned".split())
 _NOT_NOUN_MODIFIERS = frozenset(
@@ -326,6 +330,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     near = before[-_NEAR_CHARS:]  # patterns anchored at the trigger need only the words just before it
     if _INFINITIVE_BEFORE.search(near):
         return None
+    if lower in _PRESENT_FORMS and _POSSESSIVE_OBJECT.match(text, end):
+        return None  # "militants who shelter in Kunar attack its border posts": a habit or a charge
     # "in retaliation for Pakistani airstrikes on Thursday": a reference back, which can still date and
     # place the earlier event; it is treated like "these airstrikes" and never stands alone undated
     reference = bool(_REFERENCE_BEFORE.search(near))

@@ -107,8 +107,9 @@ _MISSILE = re.compile(r"\bmissiles?\b", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 # "in Dande Darpa Khel, near Miranshah": a landmark that locates the place just named, not a second target
 _LANDMARK_BEFORE = re.compile(
-    r",?\s+(?:near|close to|not far from|outside|on the outskirts of|(?:about |some )?\d+\s*(?:km|kilometres|"
-    r"kilometers|miles)\s+(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|from))\s+(?:the\s+)?"
+    r",?\s+(?:an?\s+(?:(?:small|remote|border|mountain)\s+)?(?:town|village|area|hamlet)\s+)?"
+    r"(?:near|close to|not far from|outside|on the outskirts of|(?:(?:about |some )?\d+\s*(?:km|kilometres|"
+    r"kilometers|miles)\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|from))\s+(?:the\s+)?"
     r"(?:(?:town|city|village|district)\s+of\s+)?$", re.I)
 _NOT_A_LOCATION_AFTER = re.compile(r"^(?:-based|-born|-bound|-registered|-made)\b", re.I)
 _PASSIVE_VICTIM = re.compile(
