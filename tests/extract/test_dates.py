@@ -74,6 +74,7 @@ def test_absolute_dates(text, phrase, start, end, precision, year):
         ("The raid in May went deep into Pakistan.", date(2024, 3, 20), None, "2023-05"),
         ("Clashes erupted last June near Chaman.", date(2024, 3, 20), None, "2023-06"),
         ("Strikes on February 29 hit Paktika.", date(2023, 3, 1), None, "2020-02-29"),
+        ("That September, gunmen stormed a school in Peshawar.", date(2024, 3, 20), 2012, "2012-09"),
     ],
 )
 def test_year_inferred_from_anchor_or_publication(text, published, anchor, expected):

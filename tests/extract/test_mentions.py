@@ -332,3 +332,18 @@ def test_missiles_fired_by_an_outside_force_are_an_air_strike():
     text = "An American missile strike killed five militants in South Waziristan on Monday, officials said."
     [m] = extract(text, date(2010, 2, 16))
     assert (m.sub_event_type, m.actor1) == (AIR[1], "USA-MIL")
+
+
+def test_an_offset_opening_a_sentence_counts_from_the_paragraphs_last_date():
+    text = ("In May 2009 jets struck militant camps in Orakzai, killing 20 militants, officials said. "
+            "The following month, a suicide bomber killed 12 soldiers at a checkpoint in Bannu.\n\n"
+            "The following month brought no respite.")
+    bombing = [m for m in extract(text, date(2014, 1, 2)) if m.sub_event_type == SUICIDE[1]]
+    assert [m.date.iso() for m in bombing] == ["2009-06"]
+
+
+def test_each_place_of_a_wave_takes_the_date_told_with_it():
+    text = ("Drones killed two militant commanders: one in Datta Khel in March 2012, and another near Wana "
+            "in the autumn of 2013.")
+    dated = sorted((m.place.name, m.date.iso()) for m in extract(text, date(2014, 1, 2)) if m.place)
+    assert dated == [("Datta Khel", "2012-03"), ("Wana", "2013-09-01")]

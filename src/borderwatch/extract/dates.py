@@ -135,7 +135,7 @@ _ALTERNATIVES = [
     r"(?P<dec>(?:(?i:the)\s+)?(?:(?P<dec_mod>(?i:early|mid|late))[-\s]+)?"
     r"(?P<dec_year>19[0-9]0|20[0-9]0)'?s(?![a-z]))",
     rf"(?P<mo>(?:(?P<mo_rel>(?i:last|this|next|past))\s+|(?i:in|since|by|until|till|during|from|through|before"
-    rf"|after|between|month\s+of)\s+(?:(?i:early|late|mid)[-\s]+)?|{_MONTH_MODIFIER})(?P<mo_mon>{_MONTH_FULL})"
+    rf"|after|between|month\s+of|that)\s+(?:(?i:early|late|mid)[-\s]+)?|{_MONTH_MODIFIER})(?P<mo_mon>{_MONTH_FULL})"
     r"(?!\.?,?\s+(?:of\s+)?\d))",
     rf"(?P<sr>(?:(?P<sr_rel>(?i:last|this|next|past))\s+|(?i:(?:in|during|over|through|since|by|until)\s+the)"
     rf"\s+(?:(?i:early|late)\s+)?)(?P<sr_season>{_SEASON})(?!\s+of\b))",
@@ -200,7 +200,7 @@ _MODIFIER_WORDS = frozenset(
     this next past previous preceding following same coming early late mid end beginning start middle first
     second third latter later part half small wee hours morning night evening afternoon earlier so far at
     within month few several couple some one two three four five six seven eight nine ten eleven twelve
-    fifteen twenty thirty monday tuesday wednesday thursday friday saturday sunday""".split()
+    fifteen twenty thirty monday tuesday wednesday thursday friday saturday sunday that""".split()
 )
 _MAX_MODIFIERS = 6
 

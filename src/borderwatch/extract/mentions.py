@@ -197,6 +197,8 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
         if i - anchor_at > ANCHOR_YEAR_SENTENCES:
             anchor_year = None
         dates = _anchor_offsets(find_dates(sentence.text, document.published, anchor_year))
+        if dates and dates[0].range is None and dates[0].offset_days and dates[0].start <= 4 and facts:
+            dates[0] = _after_previous(dates[0], facts, p)
         for d in dates:
             if d.explicit_year and _event_date(sentence.text, d) and not _in_background_clause(sentence.text, d):
                 anchor_year, anchor_at = d.explicit_year, i
@@ -247,6 +249,28 @@ def _anchor_offsets(dates: list[DateMatch]) -> list[DateMatch]:
                 d = replace(d, range=anchor.range.shifted(sign * d.offset_days))
         out.append(d)
     return out
+
+
+def _after_previous(d: DateMatch, facts: list[_SentenceFacts], paragraph: int) -> DateMatch:
+    """'That October, a madrassa was flattened. The following month, a bomber killed 42 recruits': an offset
+    opening a sentence counts from the last date of the paragraph's earlier sentences, to that date's
+    precision (a day from a day, a month from a month)."""
+    for f in reversed(facts):
+        if f.paragraph != paragraph:
+            break
+        anchor = next((a.range for a in reversed(f.dates) if a.range is not None), None)
+        if anchor is None:
+            continue
+        if anchor.precision is Precision.DAY:
+            return replace(d, range=anchor.shifted(d.offset_days))
+        months = round(d.offset_days / 30)
+        if anchor.precision is Precision.MONTH and months and abs(d.offset_days - 30 * months) <= 3:
+            index = anchor.start.year * 12 + anchor.start.month - 1 + months
+            first = date(index // 12, index % 12 + 1, 1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            return replace(d, range=DateRange(first, last, Precision.MONTH))
+        break
+    return d
 
 
 # "Officials on Monday said ...", "the group on Sunday claimed": the day it was told, not the day of the act
@@ -667,7 +691,12 @@ class _DocumentCoder:
         wave = self.next_wave
         self.next_wave += 1
         drafts = []
+        own_dates = _dates_of_conjuncts(f, places)
         for pm in places or [None]:
+            if pm is not None and pm.start in own_dates:
+                # "Kashmiri in South Waziristan in June 2011, and al-Libi near Mir Ali in the summer of 2012"
+                date_match = own_dates[pm.start]
+                date_range = date_match.range
             place = pm.place if pm else None
             when = date_range.start if date_range else (self.story.start if self.story else None)
             country = place.country if place else None
@@ -1327,6 +1356,22 @@ def _fill(target: _Draft, source: _Draft) -> None:
 def _merged_evidence(a: list[Sentence], b: list[Sentence]) -> list[Sentence]:
     seen = {s.start for s in a}
     return a + [s for s in b if s.start not in seen]
+
+
+def _dates_of_conjuncts(f: _SentenceFacts, places: list[PlaceMatch]) -> dict[int, DateMatch]:
+    """When each place of a wave is followed by a date of its own before the next place, and those dates
+    differ, each place's date (by the place's start); else nothing."""
+    if len(places) < 2:
+        return {}
+    ordered = sorted(places, key=lambda p: p.start)
+    bounds = [p.start for p in ordered[1:]] + [len(f.sentence.text)]
+    own: dict[int, DateMatch] = {}
+    for p, limit in zip(ordered, bounds, strict=True):
+        found = next((d for d in f.dates if d.range is not None and p.end <= d.start < limit), None)
+        if found is None:
+            return {}
+        own[p.start] = found
+    return own if len({d.range for d in own.values()}) > 1 else {}
 
 
 def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
