@@ -713,3 +713,10 @@ def test_overlapping_eras_conflict_but_disjoint_eras_do_not(tmp_path):
 def test_a_missing_file_raises_theatre_error(tmp_path):
     with pytest.raises(TheatreError, match="cannot read the actor dictionary"):
         ActorDictionary.load(tmp_path / "nowhere.yaml")
+
+
+@pytest.mark.parametrize("phrase", ["A drone", "Drones", "A drone strike", "Two drone strikes"])
+def test_an_unnamed_drone_is_american_until_pakistan_armed_its_own(actors, phrase):
+    text = f"{phrase} hit a compound in North Waziristan."
+    assert [actor for _, actor in found(actors, text, date(2012, 6, 4))] == ["USA-MIL"]
+    assert "USA-MIL" not in [actor for _, actor in found(actors, text, date(2019, 6, 4))]
