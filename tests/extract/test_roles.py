@@ -35,6 +35,9 @@ def described(match: ActorMatch | None) -> tuple[str, str | None] | None:
      ("Militants", None), ("Frontier Corps convoy", "PAK-MIL")),
     ("Security forces raided a TTP hideout in Tank.", "raided",
      ("Security forces", None), ("TTP", "TTP")),
+    # a noun trigger, then the verb whose object suffered it
+    ("A Pakistani drone strike killed TTP commanders in Kunar.", "drone strike",
+     ("Pakistani drone strike", "PAK-MIL"), ("TTP commanders", "TTP")),
     # passive voice: the agent after "by" did it, the subject suffered it
     ("Seven soldiers were killed by militants in North Waziristan.", "killed",
      ("militants", None), ("soldiers", None)),

@@ -36,6 +36,10 @@ _SUBJECT_EXCEPTIONS = re.compile(r"\b(?:reportedly|allegedly|also|then|jointly|l
 _DIRECT_OBJECT_GAP = re.compile(
     r"\s*(?:(?!on\b|in\b|at\b|by\b|from\b|with\b|after\b|as\b|to\b|and\b|near\b|what\b|which\b|who\b|that\b)"
     r"[\w'-]+\s+){0,2}")
+# "a drone strike killed Baitullah Mehsud": a noun trigger, the verb after it, and the verb's object
+_NOUN_THEN_VERB = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:killed|kills|targeted|wounded|injured|hit|struck|eliminated|destroyed)\s+"
+    r"(?:(?!on\b|in\b|at\b|by\b|near\b)[\w'-]+\s+){0,2}", re.I)
 _SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
 _BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?[^.;]{0,80}?\band\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
@@ -114,7 +118,8 @@ def _find_actor2(text: str, trigger: TriggerMatch, actors: list[ActorMatch],
         lead = text[trigger.end:a.start]
         if len(lead) > 60:
             break
-        if _TARGET_PREP_BEFORE.search(lead) or (trigger.verb and _DIRECT_OBJECT_GAP.fullmatch(lead)):
+        if (_TARGET_PREP_BEFORE.search(lead) or (trigger.verb and _DIRECT_OBJECT_GAP.fullmatch(lead))
+                or (not trigger.verb and _NOUN_THEN_VERB.fullmatch(lead))):
             if not _same_side(a, actor1):
                 return a
     for a in actors:
