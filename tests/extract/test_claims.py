@@ -42,6 +42,9 @@ def counted(sentence: str) -> list[tuple[ClaimKind, Count]]:
     # the victims of a killing and the wounded of the same blast in one sentence
     ("The blast killed at least 59 people and wounded 157 others.",
      [(KILLED, Count(min=59)), (INJURED, Count(count=157))]),
+    # what the attacker destroyed before the killing is no toll
+    ("Shells destroyed two shops in the bazaar and killed nine people, residents said.",
+     [(KILLED, Count(count=9))]),
 ])
 def test_casualty_counts(sentence, expected):
     assert counted(sentence) == expected

@@ -194,6 +194,8 @@ def _forward_casualty(text: str, masked: str, n: NumberMatch) -> Casualty | None
         return None  # "506 attacks", "two days": not people
     if any(ch.isdigit() for ch in noun):
         return None
+    if re.search(r"(?:\band|,)\s*$", noun) and m.end("noun") == m.start("verb"):
+        return None  # "destroyed three houses and killed 18": the killing is the subject's, not the houses'
     kind = _kind_of(m.group("verb"))
     count = _with_sum(text, n)
     return Casualty(kind, count, n.start, n.end, offset + m.start("verb"), offset + m.end("verb"), n.end,
