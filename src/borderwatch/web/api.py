@@ -14,6 +14,7 @@ import csv
 import hmac
 import io
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -84,7 +85,13 @@ def create_app(db_path: str | Path, *, write_token: str | None = None, tiles_url
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Every dashboard load asks for all the events' points first: prepare them while the server
+        # waits for its first request, so the first page does not wait for 100,000 rows to be read.
+        warm = threading.Thread(target=_warm_points, args=(app.state.points_kept, store), daemon=True,
+                                name="borderwatch-warm-points")
+        warm.start()
         yield
+        warm.join()
         store.close()
 
     app = FastAPI(title="borderwatch", version=borderwatch.__version__, docs_url=None, redoc_url=None,
@@ -490,7 +497,13 @@ def points_body(request: Request, store: Store, query: EventQuery, kind: str,
     encoding, until the store's points key changes, so a reload costs a key probe."""
     if query != EventQuery():
         return encode(store.event_points(query))
-    kept: dict[str, tuple[Any, bytes]] = request.app.state.points_kept
+    return kept_points(request.app.state.points_kept, store, kind, encode)
+
+
+def kept_points(kept: dict[str, tuple[Any, bytes]], store: Store, kind: str,
+                encode: Callable[[Sequence[tuple]], bytes]) -> bytes:
+    """Every event's points in one encoding, from `kept` while the store has not changed."""
+    query = EventQuery()
     key = store.event_points_key()  # before the read: a write between them makes the next key differ
     if key is not None and kind in kept and kept[kind][0] == key:
         return kept[kind][1]
@@ -498,6 +511,13 @@ def points_body(request: Request, store: Store, query: EventQuery, kind: str,
     if key is not None:
         kept[kind] = (key, body)
     return body
+
+
+def _warm_points(kept: dict[str, tuple[Any, bytes]], store: Store) -> None:
+    try:
+        kept_points(kept, store, "binary", binary_points)
+    except (StoreError, BorderwatchError):
+        pass  # only a head start: the first request reads the points itself and reports any error
 
 
 @read_router.get("/events/{event_id}", response_model=schemas.EventDetail, summary="One event, all it rests on")
