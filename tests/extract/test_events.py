@@ -52,6 +52,8 @@ def test_named_acts_are_triggers_of_their_type(sentence, words, kind):
     ("Militants attacked the convoy with a roadside bomb.", IED),
     ("Gunmen on motorcycles attacked the checkpost with hand grenades.", GRENADE),
     ("Afghan forces attacked Pakistani posts with artillery and mortars.", SHELLING),
+    # aircraft that were hit are the target, not the weapon
+    ("Gunmen attacked the air base in Kamra, damaging two surveillance aircraft.", CLASH),
 ])
 def test_generic_triggers_are_typed_from_their_clause(sentence, kind):
     found = find_triggers(sentence)

@@ -281,6 +281,11 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
 ]
 # Acts done to someone, not fights between two sides: aimed at civilians they are attacks on civilians.
 _ONE_SIDED = ("opened fire", "fired", "stormed", "raid", "assault", "ambush")
+# "damaging three grounded aircraft", "two helicopters were destroyed": aircraft that were hit, not the weapon
+_DAMAGED_AIRCRAFT = re.compile(
+    r"\b(?:damag|destroy|torch|set fire to |hit)\w*\s+(?:[\w-]+\s+){0,3}?(?:aircraft|jets?|planes?|"
+    r"helicopters?|drones?)\b|\b(?:aircraft|jets?|planes?|helicopters?|drones?)\s+(?:were|was)\s+"
+    r"(?:damaged|destroyed|torched|set on fire)\b", re.I)
 _LAUNCHED = re.compile(r"\b(?:missiles?|rockets?)\b", re.I)
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
@@ -378,6 +383,7 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause.
     `following` is what later clauses add; only the weapons of ground fire are read from there ("...
     with heavy weapons"), not aircraft that were merely damaged ("..., damaging three aircraft")."""
+    clause = _DAMAGED_AIRCRAFT.sub(" ", clause)
     if _cue_type(clause) is None and _cue_type(following) in (SHELLING, GRENADE):
         clause = clause + " " + following
     if trigger.event_type is not None and trigger.strength == 2:
