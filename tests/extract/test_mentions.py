@@ -347,3 +347,10 @@ def test_each_place_of_a_wave_takes_the_date_told_with_it():
             "in the autumn of 2013.")
     dated = sorted((m.place.name, m.date.iso()) for m in extract(text, date(2014, 1, 2)) if m.place)
     assert dated == [("Datta Khel", "2012-03"), ("Wana", "2013-09-01")]
+
+
+def test_unqualified_forces_that_struck_across_the_border_are_the_other_sides():
+    text = ("Troops shelled militant hideouts across the border in Afghanistan's Kunar province on Sunday, "
+            "killing dozens of fighters, officials said.")
+    [m] = extract(text, date(2017, 2, 20))
+    assert (m.country, m.actor1) == ("AF", "PAK-MIL")

@@ -103,6 +103,9 @@ _PLACE_REFERENCE = re.compile(r"\bthe\s+(?:border\s+)?(?:town|city|district|vill
                               r"checkpost|garrison|base|camp|market|compound)\b", re.I)
 # "Dand-e-Patan district of Afghanistan's Paktia province": one place phrase, outer units after "of" or ","
 _SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|,)[^.;]{0,30}$", re.I)
+_ACROSS_THE_BORDER = re.compile(
+    r"\bacross the (?:border|frontier|Durand Line)\b|\b(?:inside|into) (?:Afghan|Pakistani) (?:territory|soil)\b"
+    r"|\bcross-border (?:strikes?|raids?|shelling|attacks?|operations?)\b", re.I)
 _MISSILE = re.compile(r"\bmissiles?\b", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 # "in Dande Darpa Khel, near Miranshah": a landmark that locates the place just named, not a second target
@@ -700,7 +703,7 @@ class _DocumentCoder:
             place = pm.place if pm else None
             when = date_range.start if date_range else (self.story.start if self.story else None)
             country = place.country if place else None
-            actor1 = self._resolve(roles.actor1, country, when, armed=True)
+            actor1 = self._resolve(roles.actor1, self._acting_from(clause_text, country), when, armed=True)
             actor2 = self._resolve(actor2_match, country, when, armed=True)
             if country is None:
                 country = self.theatre.country_of_demonym_place(clause_text)
@@ -804,6 +807,15 @@ class _DocumentCoder:
             return self.theatre.armed_forces(match.actor_id)
         return self.theatre.armed_forces(match.actor_id) if armed and match.actor_id and \
             match.actor_id.endswith("-GOV") else match.actor_id
+
+    def _acting_from(self, clause: str, country: str | None) -> str | None:
+        """Whose forces an unqualified "the military" or "troops" are: those of the country the act hit,
+        unless the clause says it reached across the border ("shelled camps across the border in
+        Afghanistan"), when they are the other side's."""
+        if country is None or not _ACROSS_THE_BORDER.search(clause):
+            return country
+        others = [c for c in self.theatre.countries if c != country]
+        return others[0] if len(others) == 1 else country
 
     def _from_outside(self, actor_id: str | None) -> bool:
         """Whether an armed actor is a state's force from outside the theatre (the US): its missiles come
