@@ -31,6 +31,9 @@ DEFAULT_DATA = REPO.parent / "shared/data"
 # GeoNames alternate names of one word this short are mostly abbreviations and particles that fire on
 # ordinary text ("Pak", "Now", "Bar"); curated aliases (KP, AJK) are exempt.
 MIN_SINGLE_WORD_ALIAS = 4
+# Towns this big (and every district) are also found by their u/o spelling variant (vowel_variants).
+VOWEL_VARIANT_POPULATION = 20_000
+MIN_VOWEL_VARIANT = 5  # shorter variants meet too many other words and names
 # A UCDP point this close to a same-named GeoNames place is the same place (UCDP and GeoNames
 # coordinates of Parachinar, Wana, Chaman, Landi Kotal differ by < 2 km; neighbouring villages that
 # share a name sit further apart).
@@ -142,6 +145,19 @@ def spelling_variants(name: str) -> set[str]:
     words = name.split()
     swapped = [w[:-1] if len(w) >= 5 and w.lower().endswith("ah") else w for w in words]
     return {" ".join(swapped)} - {name}
+
+
+def vowel_variants(name: str) -> set[str]:
+    """Urdu and Pashto short vowels come into English as either u or o ("Nushki", "Noshki"; "Kohat",
+    "Kuhat"): the name with its first lone u written o, and its first lone o written u."""
+    out = set()
+    for old, new in (("u", "o"), ("o", "u")):
+        for i, ch in enumerate(name):
+            before, after = name[i - 1:i].lower(), name[i + 1:i + 2].lower()
+            if ch == old and before and before not in "aeiou " and after and after not in "aeiou ":
+                out.add(name[:i] + new + name[i + 1:])
+                break
+    return out - {name}
 
 
 def without_seat_words(name: str) -> str:
@@ -355,6 +371,10 @@ def search_names(row: Row, curation: Curation) -> list[str]:
         candidates.append((row.name[: -len(" valley")], True))
     for name, curated in list(candidates):
         candidates.extend((v, curated) for v in spelling_variants(name))
+    if row.id.startswith("adm2:") or row.population >= VOWEL_VARIANT_POPULATION:
+        # districts and towns big enough to be in the news, where a wrong reading is least likely
+        candidates.extend((v, False) for name, _ in list(candidates) for v in vowel_variants(name)
+                          if len(v) >= MIN_VOWEL_VARIANT)
     by_key: dict[str, str] = {}
     for name, curated in candidates:
         name = " ".join(name.replace("|", " ").split())

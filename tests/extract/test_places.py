@@ -36,6 +36,8 @@ def resolved(text: str, gazetteer: Gazetteer) -> list[tuple[str, str]]:
      [("Spera", SPERA_TOWN)]),
     ("Militants ambushed a convoy near Mir Ali, North Waziristan, on Tuesday.",
      [("Mir Ali", "ucdp:mir-ali"), ("North Waziristan", NORTH_WAZIRISTAN)]),
+    # a u/o spelling variant of a district and of a large town (GeoNames writes Nushki and Kohat)
+    ("Gunmen attacked a bus in Noshki on Friday.", [("Noshki", "gn:1168749")]),
     ("Taliban officials said Pakistani jets struck homes in Barmal district of Paktika province.",
      [("Barmal", "adm2:AF.29.2909"), ("Paktika", PAKTIKA)]),
     ("Shells fired from across the border landed in Dand-e-Patan district of Afghanistan's Paktia province.",
