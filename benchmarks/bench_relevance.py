@@ -135,7 +135,7 @@ def docstring_articles(count: int) -> list[str]:
 def gold_documents() -> list[tuple[str, str, str]]:
     """(set, id, text) of every gold document with at least one gold event."""
     sets = [(REPO / "tests/gold" / f"{n}.documents.jsonl", REPO / "tests/gold" / f"{n}.gold.jsonl")
-            for n in ("samples", "heldout")]
+            for n in ("samples", "heldout", "heldout2")]
     shared = REPO.parent / "shared" / "dev"
     if (shared / "seeds.documents.jsonl").exists():
         sets.append((shared / "seeds.documents.jsonl", shared / "seeds.gold.jsonl"))
