@@ -81,6 +81,12 @@ def owned_rows(db: Path) -> dict[str, tuple]:
     """Document id -> (status, its rows of every owned table, sorted): what "this document, whole" means."""
     found: dict[str, list] = defaultdict(lambda: [[] for _ in OWNED_ROWS])
     with sqlite3.connect(db) as conn:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if "documents" not in tables:
+            # killed before the schema's one transaction committed: the file holds nothing, not half a schema
+            assert tables == [], f"a half-made schema: {tables}"
+            conn.close()
+            return {}
         statuses = dict(conn.execute("SELECT id, status FROM documents"))
         for i, sql in enumerate(OWNED_ROWS.values()):
             for doc_id, *rest in conn.execute(sql):
