@@ -81,8 +81,9 @@ class PostgresServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server() -> PostgresServer:
-    """initdb + pg_ctl start in a new temporary folder; the caller stops it."""
+def start_server(durable: bool = False) -> PostgresServer:
+    """initdb + pg_ctl start in a new temporary folder; the caller stops it. Tests run without fsync;
+    `durable` keeps PostgreSQL's default (fsync on), for throughput figures that mean something."""
     bin_dir = find_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="borderwatch-pg-"))
     as_user = SERVER_USER if os.geteuid() == 0 else None
@@ -93,7 +94,7 @@ def start_server() -> PostgresServer:
         server._run("initdb", "-D", str(server.data_dir), "-A", "trust", "-U", SERVER_USER,
                     "--encoding=UTF8", "--locale=C.UTF-8")
         # the socket in our folder: /var/run/postgresql may not exist or be writable
-        options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1" + ("" if durable else " -c fsync=off")
         server._run("pg_ctl", "start", "-D", str(server.data_dir), "-w", "-t", str(START_TIMEOUT_S),
                     "-l", str(root / "server.log"), "-o", options)
     except subprocess.CalledProcessError as e:
