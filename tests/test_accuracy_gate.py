@@ -4,11 +4,11 @@ A change that makes extraction worse fails CI here."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from repo_scripts import loaded
 
 from borderwatch.pipeline import evaluate_files
 
@@ -19,21 +19,14 @@ FLOORS = {name: metrics for name, metrics in json.loads((GOLD / "floors.json").r
 CASES = [(gold_set, metric) for gold_set, metrics in sorted(FLOORS.items()) for metric in sorted(metrics)]
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scores():
     return {name: evaluate_files(GOLD / f"{name}.documents.jsonl", GOLD / f"{name}.gold.jsonl") for name in FLOORS}
 
 
 def test_gold_documents_are_the_samples_as_ingested() -> None:
-    build = _load_script("build_sample_documents")
-    expected = build.render(ROOT / "samples")
+    with loaded("scripts/build_sample_documents.py") as build:
+        expected = build.render(ROOT / "samples")
     assert (GOLD / "samples.documents.jsonl").read_text(encoding="utf-8") == expected, (
         "tests/gold/samples.documents.jsonl is stale: run `python scripts/build_sample_documents.py`")
 

@@ -3,13 +3,12 @@ empty input; the shipped outlines; the TopoJSON decoding of scripts/build_outlin
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from repo_scripts import loaded
 
 from borderwatch import charts
 from borderwatch.charts import MapPoint, RangeRow
@@ -366,16 +365,8 @@ def test_load_outlines_gives_each_caller_its_own_copy_and_rejects_odd_names():
 
 @pytest.fixture(scope="module")
 def build_outlines():
-    """scripts/ is not a package: load the script as a module."""
-    path = REPO / "scripts" / "build_outlines.py"
-    spec = importlib.util.spec_from_file_location("build_outlines", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with loaded("scripts/build_outlines.py") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 def _two_squares() -> dict:

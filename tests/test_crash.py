@@ -18,7 +18,6 @@ and spend most kills before the store is touched.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import signal
@@ -31,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from repo_scripts import loaded
 
 from borderwatch.cli import app
 from borderwatch.pipeline import BATCH_DOCUMENTS
@@ -63,14 +63,6 @@ OWNED_ROWS = {
               "FROM claims c JOIN mentions m ON m.id = c.mention_id",
     "spans": "SELECT doc_id, mention_id, claim_id, field, kind, start, \"end\", text, value FROM spans",
 }
-
-
-def load_corpus_module():
-    spec = importlib.util.spec_from_file_location("benchmark_corpus", REPO / "benchmarks" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
 
 
 def ingest_arguments(corpus: Path, db: Path) -> list[str]:
@@ -122,7 +114,8 @@ def remove_store(db: Path) -> None:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("crash") / "corpus"
-    summary = load_corpus_module().write_corpus(folder, CORPUS_ARTICLES, CORPUS_SEED)
+    with loaded("benchmarks/corpus.py") as corpus_module:
+        summary = corpus_module.write_corpus(folder, CORPUS_ARTICLES, CORPUS_SEED)
     assert summary.articles == CORPUS_ARTICLES
     return folder
 

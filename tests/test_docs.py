@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 import typer.main
+from repo_scripts import loaded
 
 from borderwatch.cli import app
 
@@ -17,16 +16,8 @@ REFERENCE = REPO / "docs" / "cli.md"
 
 @pytest.fixture(scope="module")
 def build_script():
-    """scripts/ is not a package: load the script as a module."""
-    path = REPO / "scripts" / "build_cli_reference.py"
-    spec = importlib.util.spec_from_file_location("build_cli_reference", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with loaded("scripts/build_cli_reference.py") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 def test_cli_reference_is_up_to_date(build_script):

@@ -1,11 +1,10 @@
 """The gazetteer: name folding, lookups, the shipped TSV's integrity and the build script."""
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from repo_scripts import loaded
 
 from borderwatch.errors import TheatreError
 from borderwatch.gazetteer import GAZETTEER_COLUMNS, Gazetteer, fold_name, load_default_gazetteer
@@ -164,13 +163,9 @@ def test_former_fata_agencies_are_districts_of_khyber_pakhtunkhwa(shipped_rows):
 # --- the build script -------------------------------------------------------------------------------
 
 @pytest.fixture
-def build_script(monkeypatch):
-    """scripts/ is not a package: load the script as a module (dataclasses need it in sys.modules)."""
-    spec = importlib.util.spec_from_file_location("build_gazetteer", REPO / "scripts/build_gazetteer.py")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+def build_script():
+    with loaded("scripts/build_gazetteer.py") as module:
+        yield module
 
 
 CITIES_HEADER = "\t".join((

@@ -12,11 +12,9 @@ the map still works.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from repo_scripts import loaded
 
 from borderwatch.ingest.jsonl import parse_jsonl_line
 from borderwatch.model import DateRange, Event, EventSource, Place, Precision
@@ -398,15 +397,8 @@ def test_unknown_event_in_a_shared_link_says_so(page, base_url):
 
 @pytest.fixture
 def build_script():
-    """scripts/ is not a package: load the script as a module (registered, as dataclasses need)."""
-    spec = importlib.util.spec_from_file_location("build_web_assets", REPO / "scripts" / "build_web_assets.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with loaded("scripts/build_web_assets.py") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 def test_vendored_files_are_what_the_build_script_pins(build_script):
