@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,8 +22,12 @@ from pathlib import Path
 
 import httpx
 
-from borderwatch.model import DateRange, Event, EventSource, Place, Precision
-from borderwatch.store import open_store
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: its helpers sit beside it
+
+from server_process import start_server  # noqa: E402
+
+from borderwatch.model import DateRange, Event, EventSource, Place, Precision  # noqa: E402
+from borderwatch.store import open_store  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_POINTS_S = 1.0
@@ -84,26 +86,6 @@ def build_store(path: Path, n: int) -> None:
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     print(f"built {path} with {n:,} events in {time.perf_counter() - started:.0f} s")
-
-
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
-    """The server in its own process, as deployed: in this one its threads would share the client's GIL,
-    and every request would wait on thread switches that have nothing to do with the server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    code = f"from borderwatch.web import serve; serve({str(db)!r}, port={port})"
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/config", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def query_mix(n: int, seed: int = 7) -> list[dict]:

@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: `corpus` sits beside us
 
 from corpus import generate_articles, jsonl_line  # noqa: E402
+from server_process import start_server  # noqa: E402
 
 from borderwatch.ingest.jsonl import parse_jsonl_line  # noqa: E402
 from borderwatch.model import Document  # noqa: E402
@@ -45,7 +44,6 @@ READS = ("/api/events?limit=50", "/api/events/count", "/api/events?country=PK&li
 WARM_UP_SHARE = 0.2
 FLAT_GROWTH_MB = 48.0
 FLAT_GROWTH_SHARE = 0.10
-SERVER_START_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 
 
@@ -65,12 +63,6 @@ class MemorySample:
     server_mb: float | None
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def resident_mb(pid: int | str = "self") -> float | None:
     """Resident set size from /proc (Linux); None elsewhere."""
     try:
@@ -80,24 +72,6 @@ def resident_mb(pid: int | str = "self") -> float | None:
     except OSError:
         return None
     return None
-
-
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
-    """`borderwatch serve` as deployed: its own process, so its threads do not share the ingest's GIL."""
-    port = free_port()
-    command = [sys.executable, "-c", "from borderwatch.cli import main; main()", "serve", "--db", str(db),
-               "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/api/events/count", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def read_until_stopped(url: str, offset: int, stop, results) -> None:
