@@ -286,7 +286,7 @@ _DAMAGED_AIRCRAFT = re.compile(
     r"\b(?:damag|destroy|torch|set fire to |hit)\w*\s+(?:[\w-]+\s+){0,3}?(?:aircraft|jets?|planes?|"
     r"helicopters?|drones?)\b|\b(?:aircraft|jets?|planes?|helicopters?|drones?)\s+(?:were|was)\s+"
     r"(?:damaged|destroyed|torched|set on fire)\b", re.I)
-_LAUNCHED = re.compile(r"\b(?:missiles?|rockets?)\b", re.I)
+_LAUNCHED = re.compile(r"\b(missile|rocket)s?\b", re.I)
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
 
@@ -359,6 +359,17 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     return TriggerMatch(start, end, phrase, event_type, sub_type, strength, plural, anaphoric, verb, reference)
 
 
+def launched_weapon(trigger: TriggerMatch) -> str | None:
+    """"missile" or "rocket" when the trigger names one fired ("fired two missiles", "rockets were
+    fired"), else None: either comes from the air when an aircraft fires it; a missile also does when a
+    force from outside the theatre fires it (mentions.py), whose artillery and rockets can reach over the
+    border from Afghanistan."""
+    if trigger.sub_event_type != SHELLING[1]:
+        return None
+    found = _LAUNCHED.search(trigger.text)
+    return found.group(1).lower() if found else None
+
+
 def _clause_tail(before: str) -> str:
     """The part of `before` after its last clause boundary."""
     ends = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(before)]
@@ -390,7 +401,7 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
         one_sided = trigger.text.lower().startswith(_ONE_SIDED)
         if trigger.event_type == BATTLES and one_sided and civilian_target and _cue_type(clause) is None:
             return CIVILIAN_ATTACK  # "gunmen opened fire on a convoy of passenger vehicles"
-        if trigger.sub_event_type == SHELLING[1] and _cue_type(clause) == AIR and _LAUNCHED.search(trigger.text):
+        if launched_weapon(trigger) and _cue_type(clause) == AIR:
             return AIR  # "a drone fired two missiles", "helicopter gunships fired rockets": fire from the air
         if trigger.event_type == BATTLES and trigger.sub_event_type == "Armed clash":
             air = _cue_type(clause)

@@ -35,6 +35,7 @@ from borderwatch.extract.events import (
     TriggerMatch,
     clause_bounds,
     find_triggers,
+    launched_weapon,
     names_casualties,
     resolve_event_type,
     trigger_words,
@@ -106,7 +107,6 @@ _SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|
 _ACROSS_THE_BORDER = re.compile(
     r"\bacross the (?:border|frontier|Durand Line)\b|\b(?:inside|into) (?:Afghan|Pakistani) (?:territory|soil)\b"
     r"|\bcross-border (?:strikes?|raids?|shelling|attacks?|operations?)\b", re.I)
-_MISSILE = re.compile(r"\bmissiles?\b", re.I)
 _LEADING_LOCATIVE = re.compile(r"^\s*(?:In|At|Near|Inside|Across|Along)\b")
 # "in Dande Darpa Khel, near Miranshah": a landmark that locates the place just named, not a second target
 _LANDMARK_BEFORE = re.compile(
@@ -716,7 +716,7 @@ class _DocumentCoder:
                 actor1 = self._resolve(roles.actor1, country, when, armed=True)
                 actor2 = self._resolve(actor2_match, country, when, armed=True)
             kind = (event_type, sub_type)
-            if kind == SHELLING and _MISSILE.search(trigger.text) and self._from_outside(actor1):
+            if kind == SHELLING and launched_weapon(trigger) == "missile" and self._from_outside(actor1):
                 kind = AIR  # "an American missile strike in South Waziristan": no outside army has guns there
             d = _Draft(f, trigger, kind[0], kind[1], date_range, date_match, f if date_match else None,
                        place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
