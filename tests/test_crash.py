@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from contextlib import closing
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,18 +73,16 @@ def ingest_arguments(corpus: Path, db: Path) -> list[str]:
 def owned_rows(db: Path) -> dict[str, tuple]:
     """Document id -> (status, its rows of every owned table, sorted): what "this document, whole" means."""
     found: dict[str, list] = defaultdict(lambda: [[] for _ in OWNED_ROWS])
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         if "documents" not in tables:
             # killed before the schema's one transaction committed: the file holds nothing, not half a schema
             assert tables == [], f"a half-made schema: {tables}"
-            conn.close()
             return {}
         statuses = dict(conn.execute("SELECT id, status FROM documents"))
         for i, sql in enumerate(OWNED_ROWS.values()):
             for doc_id, *rest in conn.execute(sql):
                 found[doc_id][i].append(tuple(rest))
-    conn.close()
     strays = set(found) - set(statuses)
     assert not strays, f"rows of documents that are not stored: {sorted(strays)[:5]}"
     return {doc: (statuses[doc], *(tuple(sorted(rows, key=repr)) for rows in found[doc])) for doc in statuses}
@@ -92,17 +91,15 @@ def owned_rows(db: Path) -> dict[str, tuple]:
 def event_partition(db: Path) -> set[frozenset[str]]:
     """Which mentions were merged together, whatever the events are called."""
     groups: dict[str, set[str]] = defaultdict(set)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         for mention_id, event_id in conn.execute("SELECT id, event_id FROM mentions"):
             groups[event_id].add(mention_id)
-    conn.close()
     return {frozenset(g) for g in groups.values()}
 
 
 def integrity(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    conn.close()
     return rows
 
 
@@ -199,6 +196,21 @@ def kill_repeatedly(start: Callable[[list[str]], int], arguments: list[str], db:
             assert stored == CORPUS_ARTICLES
             remove_store(db)
     raise AssertionError(f"only {len(stored_at_kill)} of {kills * RUNS_PER_KILL} runs were killed mid-way")
+
+
+def test_a_store_killed_before_its_schema_committed_reads_as_empty_and_is_still_checked(tmp_path):
+    """A kill can land after SQLite made the file but before the schema's transaction committed; the
+    checks must read that as "nothing stored" (and a half-made schema as a failure), not trip over it."""
+    db = tmp_path / "empty.db"
+    sqlite3.connect(db).close()
+    assert db.exists()
+    assert owned_rows(db) == {}
+    assert assert_only_whole_documents(db, {}) == 0
+    half = tmp_path / "half.db"
+    with closing(sqlite3.connect(half)) as conn:
+        conn.execute("CREATE TABLE mentions (id TEXT)")
+    with pytest.raises(AssertionError, match="half-made schema"):
+        owned_rows(half)
 
 
 def test_sigkill_at_random_moments_leaves_only_whole_documents_and_a_rerun_completes(corpus, reference,
