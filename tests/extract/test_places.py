@@ -101,6 +101,22 @@ def test_ignores_organisations_adjectives_lowercase_and_ordinary_words(text, gaz
     assert resolved(text, gazetteer) == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a park, a leader: the name ends a longer proper name, and the place is the one named next
+    ("The former prime minister was killed at a rally in Liaquat Bagh, Rawalpindi, on Thursday.",
+     ["Rawalpindi"]),
+    ("A crowd gathered at Qissa Khwani Bazaar before the blast.", []),
+    # qualifiers, offices and sentence openings are not longer names
+    ("Fighting spread to Upper Kurram and Central Kurram overnight.", ["Kurram", "Kurram"]),
+    ("Deputy Commissioner Bannu said the curfew would stay.", ["Bannu"]),
+    ("In Bannu, gunmen fired on a police van.", ["Bannu"]),
+    ("Eastern Nangarhar has seen the heaviest fighting.", ["Nangarhar"]),
+    ("Since Monday Kurram has been cut off.", ["Kurram"]),
+])
+def test_a_name_that_ends_a_longer_proper_name_is_not_the_place(text, expected, gazetteer):
+    assert [m.text for m in find_places(text, gazetteer)] == expected
+
+
 def test_country_after_an_organisation_word_is_skipped_but_a_country_mention_is_kept(gazetteer):
     text = "The Pakistan Army said its troops killed militants inside Afghanistan."
     assert resolved(text, gazetteer) == [("Afghanistan", "country:AF")]

@@ -5,7 +5,9 @@ The resolution cascade, applied to each name found (docs/gazetteer.md has the re
 1. **Find names**: runs of capitalised words; at each word the longest run of up to
    `MAX_NAME_WORDS` words whose folded form is an indexed name. No regex per name.
 2. **Not a place**: drop names that head an organisation ("Pakistan Army", "Quetta Shura"), follow a
-   title ("Gen.", "Mullah") or a given name ("Shahid Afridi"), or close one ("Tehreek-e-Taliban Pakistan").
+   title ("Gen.", "Mullah") or a given name ("Shahid Afridi"), or close one ("Tehreek-e-Taliban Pakistan"),
+   and names that end a longer proper name, after a title-case word the gazetteer does not know
+   ("Liaquat Bagh", a park in Rawalpindi).
 3. **Type word**: "Spera district", "province of Khost", "Khost and Paktia provinces", "the Tirah
    Valley" keep only candidates of that level.
 4. **Country qualifier**: "Afghanistan's Paktia", "the Pakistani town of Chaman", "Khost,
@@ -112,6 +114,23 @@ _PERSON_MARKERS = frozenset({
 
 
 _CONTEXT_WORDS = _PERSON_MARKERS | _ORGANISATION_TAILS | _EZAFE_WORDS | _COUNTRY_ADJECTIVES
+
+# A title-case word right before a name, one space away: with it the name may be the end of a longer
+# proper name that is no place ("Liaquat Bagh", a park; "Jinnah Park"; "Fazlur Rehman").
+_TITLE_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)[ \u00a0]$")
+# Title-case words that qualify a place or name an office, not a longer name: "Upper Kurram", "Eastern
+# Nangarhar", "Deputy Commissioner Bannu", "Inspector General Police Khyber Pakhtunkhwa".
+_BEFORE_A_PLACE = frozenset({
+    "upper", "lower", "central", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "greater", "old", "new", "tribal", "district", "tehsil", "agency", "province", "provincial", "division",
+    "commissioner", "minister", "governor", "police", "chief", "deputy", "inspector", "superintendent",
+    "officer", "secretary", "spokesman", "commander", "corps", "sector", "camp", "cantonment", "city",
+    "village", "town", "valley", "in", "at", "on", "near", "from", "to", "of", "the", "and", "across",
+    "inside", "outside", "into", "around", "between", "via", "outskirts", "restive", "neighbouring",
+    "neighboring", "nearby", "militant", "insurgent", "border", "frontier", "rural", "urban", "hilly",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +249,8 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word])
             return True
         if first[0].isupper() and first.lower() in _ORGANISATION_HEADS:
             return True
+    if _inside_longer_name(text, found.start, words, found.first_word):
+        return True
     if found.first_word == 0:
         return False
     # Only a capitalised word directly before counts: "Gen. Raheel Sharif", "Shahid Afridi",
@@ -238,6 +259,19 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word])
     if not _PREVIOUS_GAP.fullmatch(text, previous.end, found.start):
         return False
     return previous.key in _ORGANISATION_TAILS or previous.key in _PERSON_MARKERS
+
+
+def _inside_longer_name(text: str, start: int, words: Sequence[_Word], first_word: int) -> bool:
+    """'a rally at Liaquat Bagh': a title-case word that is no place word, no qualifier and not the
+    first word of its sentence (where every word is capitalised), right before the name, makes the two
+    one name, and the name alone is not the place."""
+    before = _TITLE_WORD_BEFORE.search(text, max(0, start - 30), start)
+    if before is None or before.group(1).lower() in _BEFORE_A_PLACE:
+        return False
+    if first_word > 0 and words[first_word - 1].end == before.end(1):
+        return False  # a word the gazetteer knows: a place of its own, or handled as a title above
+    opening = text[:before.start(1)].rstrip()
+    return bool(opening) and opening[-1] not in ".!?:;\"“”'‘’()[]—–-"
 
 
 # --- 3. and 4. type words and country qualifiers ----------------------------------------------------
