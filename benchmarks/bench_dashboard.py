@@ -6,9 +6,11 @@
    imported-dataset sources, a spread of types, actors, fatalities and flags) with `Store.add_events`.
 2. Serves it with the project's web app (`borderwatch.web.create_app`) on 127.0.0.1 in a thread.
 3. Opens the dashboard in Debian's Chromium (software WebGL through SwiftShader) and reads
-   `window.__bw_ready`: milliseconds from navigation to the first view drawn with every event (points
-   loaded, timeline and table drawn, the map idle after drawing them), and the page's performance marks
-   that split it (map library loaded, points loaded, first view, map style loaded).
+   `window.__bw_first_paint`: milliseconds from navigation to the frame that shows the first view with
+   every event (points loaded, timeline and table drawn, the events on the map's preview canvas, or on
+   the map when MapLibre is up first); `window.__bw_ready`, when the interactive map is idle after
+   drawing them; and the page's performance marks that split both (map library loaded, points loaded,
+   first view, first paint, map style loaded, ready).
 4. Changes `--filters` filters one at a time (type, country, actor, flags, dates, back to all) and
    times each from the change event to the next frame after the timeline and table are redrawn and the
    URL written (`filter`), and, apart, until the map has regrouped its clusters and drawn (`map`).
@@ -144,7 +146,8 @@ def measure(url: str, filters: int) -> dict:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
         page.wait_for_selector("body[data-ready]", state="attached", timeout=120_000)
-        probe = page.evaluate("() => ({ready: window.__bw_ready, map: !document.getElementById('map-message').hidden,"
+        probe = page.evaluate("() => ({paint: window.__bw_first_paint, ready: window.__bw_ready,"
+                              " map: !document.getElementById('map-message').hidden,"
                               " count: window.__bw.lastCount, entries: performance.getEntriesByType('resource')"
                               ".filter(e => e.name.includes('events/points')).map(e => e.duration),"
                               " marks: Object.fromEntries(performance.getEntriesByType('mark')"
@@ -167,8 +170,9 @@ def report(n: int, build_s: float, result: dict) -> None:
     probe, runs = result["probe"], result["runs"]
     print(f"store: {n:,} events, built in {build_s:.1f} s")
     points_ms = ", ".join(f"{d:.0f}" for d in probe["entries"]) or "?"
-    print(f"first paint: {probe['ready']:.0f} ms for {probe['count']:,} events "
-          f"(/api/events/points took {points_ms} ms){'; map unavailable' if probe['map'] else ''}")
+    print(f"first paint: {probe['paint']:.0f} ms for {probe['count']:,} events "
+          f"(/api/events/points took {points_ms} ms); interactive map drawn at {probe['ready']:.0f} ms"
+          f"{'; map unavailable' if probe['map'] else ''}")
     marks = " ".join(f"{name.removeprefix('bw-')} {at:.0f}" for name, at in sorted(probe["marks"].items(),
                                                                                  key=lambda m: m[1]))
     print(f"  page marks (ms from navigation): {marks}")
@@ -183,9 +187,9 @@ def report(n: int, build_s: float, result: dict) -> None:
           f"map settled: median {statistics.median(maps):.0f} ms, p95 {p95(maps):.0f} ms")
     for e in result["errors"]:
         print(f"page error: {e}")
-    paint_ok = probe["ready"] <= TARGET_FIRST_PAINT_MS
+    paint_ok = probe["paint"] <= TARGET_FIRST_PAINT_MS
     filter_ok = statistics.median(filt) <= TARGET_FILTER_MS and p95(filt) <= TARGET_FILTER_MS
-    print(f"VERDICT first paint {verdict(paint_ok)} ({probe['ready']:.0f} ms vs {TARGET_FIRST_PAINT_MS:.0f} ms); "
+    print(f"VERDICT first paint {verdict(paint_ok)} ({probe['paint']:.0f} ms vs {TARGET_FIRST_PAINT_MS:.0f} ms); "
           f"filter {verdict(filter_ok)} (p95 {p95(filt):.1f} ms vs {TARGET_FILTER_MS:.0f} ms)")
 
 

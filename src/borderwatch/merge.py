@@ -336,6 +336,13 @@ class Decision:
     why: dict = field(default_factory=dict)
 
 
+NO_EVENT_REASON = "no candidate event scored high enough"
+
+
+def ambiguous_reason(fitted: int) -> str:
+    return f"ambiguous: a report naming no province fits {fitted} events"
+
+
 def threshold_for(p: Profile, members: Sequence[Profile]) -> float:
     """MERGE_THRESHOLD, raised by VAGUE_MARGIN when a side names no province: such a report has no
     place to object with, so the same day, type and actors are not enough; its toll or words must
@@ -349,17 +356,25 @@ def choose_event(p: Profile, candidates: Mapping[str, Sequence[Profile]]) -> Dec
     """The event among `candidates` (event id → its members' profiles) that `p` joins, if any."""
     best: Decision | None = None
     doc = p.doc_id
+    passed = 0
     for event_id, members in candidates.items():
         scored = members[:MAX_MEMBERS_SCORED]
         if _excluded(p, doc, members, scored):
             continue  # a document reports each event once; a vetoing member keeps the event apart
         totals = [pair_total(p, m) for m in scored]
         mean = sum(totals) / len(totals)
-        if mean >= threshold_for(p, scored) and (best is None or mean > best.score):
+        if mean < threshold_for(p, scored):
+            continue
+        passed += 1
+        if best is None or mean > best.score:
             closest = scored[totals.index(max(totals))]
             best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(totals),
                                             **score_pair(p, closest).as_dict()})
-    return best or Decision(None, 0.0, {"reason": "no candidate event scored high enough"})
+    if best is not None and passed > 1 and p.admin1 is None:
+        # "attacks on posts along the border": a report naming no province that fits two events (two fronts
+        # of one night, each placed by another report) cannot say which it tells; it is not made one of them
+        return Decision(None, 0.0, {"reason": ambiguous_reason(passed)})
+    return best or Decision(None, 0.0, {"reason": NO_EVENT_REASON})
 
 
 def _excluded(p: Profile, doc: str, members: Sequence[Profile], scored: Sequence[Profile]) -> bool:
@@ -422,15 +437,16 @@ class MergerDecision:
     """A decision of `Merger.add`: `event_id` (None: a new event) and `score` as `Decision` has them; `why`,
     the score parts, is rebuilt from the merger's arrays when read, as a bulk run reads few of them."""
 
-    __slots__ = ("_merger", "_row", "event_id", "score")
+    __slots__ = ("_merger", "_row", "_fitted", "event_id", "score")
 
-    def __init__(self, merger: Merger, row: int, event_id: str | None, score: float) -> None:
+    def __init__(self, merger: Merger, row: int, event_id: str | None, score: float, fitted: int = 0) -> None:
         self._merger, self._row, self.event_id, self.score = merger, row, event_id, score
+        self._fitted = fitted  # for a new event: how many events an ambiguous report fitted (0: none)
 
     @property
     def why(self) -> dict:
         if self.event_id is None:
-            return {"reason": "no candidate event scored high enough"}
+            return {"reason": ambiguous_reason(self._fitted) if self._fitted else NO_EVENT_REASON}
         return self._merger.why(self._row, self.score)
 
     def as_decision(self) -> Decision:
@@ -488,7 +504,7 @@ class Merger:
             self._event_ids.append(event_id)
             self.members[event_id] = [p.id]
             self.event_of[p.id] = event_id
-            return MergerDecision(self, row, None, 0.0)
+            return MergerDecision(self, row, None, 0.0, int(score))
         event_id = self._event_ids[number]
         self.members[event_id].append(p.id)
         self.event_of[p.id] = event_id

@@ -329,8 +329,9 @@ def _weighted(parts):
 @numba.njit(cache=True)
 def _choose(ints, coords, words, killed, events, p, found, n):
     """merge.choose_event over rows: `found[:n]` are event numbers in the order to try them (without the
-    events that hold a mention of p's document). Returns (index into found or -1, mean)."""
-    best, best_mean = -1, 0.0
+    events that hold a mention of p's document). Returns (index into found or -1, mean); when p names no
+    province and more than one event reaches its threshold, (-1, how many did), as choose_event decides."""
+    best, best_mean, passed = -1, 0.0, 0
     parts = np.empty(6)
     for c in range(n):
         e = found[c]
@@ -353,8 +354,12 @@ def _choose(ints, coords, words, killed, events, p, found, n):
             if ints[m, ADMIN1] < 0:
                 vague = True
         mean = total / k
-        if mean >= (_VAGUE_THRESHOLD if vague else _THRESHOLD) and (best < 0 or mean > best_mean):
-            best, best_mean = c, mean
+        if mean >= (_VAGUE_THRESHOLD if vague else _THRESHOLD):
+            passed += 1
+            if best < 0 or mean > best_mean:
+                best, best_mean = c, mean
+    if passed > 1 and ints[p, ADMIN1] < 0:
+        return -1, float(passed)  # a report naming no province that fits two events joins neither
     return best, best_mean
 
 
@@ -574,11 +579,10 @@ def merge_row(ints, coords, words, killed, events, counts, docs, table, nodes, f
     if n < 0:
         return n, 0.0
     at, mean = _choose(ints, coords, words, killed, events, p, found, n)
-    if at < 0:
+    if at < 0:  # a new event; `mean` is 0.0, or how many events an ambiguous report fitted
         e = n_events
         counts[N_EVENTS] = n_events + 1
         events[e, KEY], events[e, STAMP], events[e, N_SCORED] = -1, 0, 0
-        mean = 0.0
     else:
         e = found[at]
     k = events[e, N_SCORED]

@@ -354,3 +354,18 @@ def test_unqualified_forces_that_struck_across_the_border_are_the_other_sides():
             "killing dozens of fighters, officials said.")
     [m] = extract(text, date(2017, 2, 20))
     assert (m.country, m.actor1) == ("AF", "PAK-MIL")
+
+
+@pytest.mark.parametrize("text", [
+    # the attackers are named, and so are the men killed in the army's answer: neither is the other's target
+    "QUETTA - Pakistan's army said on Monday that nine of its soldiers were killed and 14 hurt when Afghan "
+    "Taliban forces and allied militants raided border posts late on Sunday, and that its response killed "
+    "more than 80 Taliban and allied fighters.",
+    "PESHAWAR - The army said on Monday that 12 of its soldiers died when Afghan Taliban fighters stormed "
+    "three border posts in Kurram late on Sunday, and that its counter-attack killed over 90 Taliban.",
+])
+def test_no_side_is_coded_as_its_own_target(text):
+    mentions = extract(text, date(2025, 10, 13))
+    assert mentions
+    assert all(m.actor1 is None or m.actor1 != m.actor2 for m in mentions), \
+        [(m.actor1, m.actor2) for m in mentions]

@@ -177,8 +177,63 @@ def test_dashboard_loads_every_event_into_map_timeline_and_table(page, console, 
     assert page.locator("#map-message").is_hidden()
     assert "TTP" in page.locator("#timeline-legend").inner_text()
     assert page.evaluate("typeof window.__bw_ready") == "number"
+    assert 0 < page.evaluate("window.__bw_first_paint") <= page.evaluate("window.__bw_ready")
+    assert page.locator("#map-preview").is_hidden()  # the map has drawn: its stand-in is gone
     assert page.evaluate("window.__bw.mapPath") == "grid"  # map.js clusters the events itself
     assert console.errors == []
+
+
+def preview_pixel(page: Page, x: float, y: float) -> list[int]:
+    """The preview canvas's RGBA at CSS pixel (x, y) from its corner."""
+    return page.evaluate("""([x, y]) => {
+      const canvas = document.getElementById('map-preview');
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      return Array.from(canvas.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+    }""", [x, y])
+
+
+def test_the_preview_shows_the_first_view_while_the_map_library_loads(browser, base_url, dashboard_store):
+    """MapLibre's download is held back, as a slow first render would hold it: the page must still show
+    every event at once, on the preview canvas, exactly where and as the map then draws them."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    console = Console(page)
+    held = []
+    page.route("**/maplibre-gl.mjs", lambda route: held.append(route))
+    try:
+        page.goto(base_url)
+        page.wait_for_selector("body[data-first-paint]", state="attached", timeout=READY_MS)
+        assert page.locator("body").get_attribute("data-ready") is None  # the map is not up yet
+        assert page.locator("#map-preview").is_visible()
+        assert shown_count(page) == dashboard_store.total
+        preview = page.evaluate("window.__bw.previewTargets()")
+        assert IMPORTED <= sum(t["count"] for t in preview) <= dashboard_store.total
+        box = page.locator("#map-preview").bounding_box()
+        inside = [t for t in preview if 2 <= t["x"] < box["width"] - 2 and 2 <= t["y"] < box["height"] - 2]
+        assert inside
+        for target in inside[:20]:  # each drawn where it is, in a cluster's colour or its type's
+            red, green, blue, alpha = preview_pixel(page, target["x"], target["y"])
+            assert alpha == 255 and (red, green, blue) != (0xEE, 0xF2, 0xF5)  # not the background
+        screenshot(page, "01b-preview")
+        page.select_option("#f-contested", "true")  # filters redraw the preview too
+        filtered = page.evaluate("window.__bw.previewTargets()")
+        assert 0 < sum(t["count"] for t in filtered) < sum(t["count"] for t in preview)
+        page.select_option("#f-contested", "")
+        assert held, "the page never asked for the map library"
+        for route in held:
+            route.continue_()
+        page.wait_for_selector("body[data-ready]", state="attached", timeout=READY_MS)
+        assert page.locator("#map-preview").is_hidden()
+        drawn = page.evaluate("window.__bw.mapTargets()")
+        key = lambda t: (t["kind"], t["count"], t["id"])  # noqa: E731
+        assert sorted(map(key, drawn)) == sorted(map(key, preview))
+        by_key = {key(t): t for t in drawn}
+        for t in preview:
+            m = by_key[key(t)]
+            assert abs(m["x"] - t["x"]) < 1.5 and abs(m["y"] - t["y"]) < 1.5, (t, m)
+        assert console.errors == []
+    finally:
+        context.close()
 
 
 def map_after_moving(page: Page) -> list[dict]:
@@ -377,8 +432,13 @@ def test_without_webgl_the_map_says_so_and_the_rest_works(browser, base_url, das
         assert "WebGL" in page.locator("#map-message").inner_text()
         assert page.locator("#map canvas").count() == 0
         assert page.evaluate("window.__bw.mapPath") == "none"
+        # the preview stays, a picture of the filtered events
+        assert page.locator("#map-preview").is_visible()
+        everything = sum(t["count"] for t in page.evaluate("window.__bw.previewTargets()"))
+        assert everything >= IMPORTED
         page.select_option("#f-contested", "true")
         assert 0 < shown_count(page) < dashboard_store.total
+        assert 0 < sum(t["count"] for t in page.evaluate("window.__bw.previewTargets()")) < everything
         open_event(page, page.locator("#events-body tr").first.get_attribute("data-event"))
         assert page.locator("#detail-title").is_visible()
         screenshot(page, "09-no-webgl")

@@ -715,6 +715,10 @@ class _DocumentCoder:
                 weak = country is not None
                 actor1 = self._resolve(roles.actor1, country, when, armed=True)
                 actor2 = self._resolve(actor2_match, country, when, armed=True)
+            if actor1 is not None and actor2 == actor1:
+                # one side is not both ("Afghan Taliban forces attacked border posts ... and its retaliation
+                # killed 200 Taliban"): the target read is another act's, and the target stays unknown
+                actor2_match, actor2 = None, None
             kind = (event_type, sub_type)
             if kind == SHELLING and launched_weapon(trigger) == "missile" and self._from_outside(actor1):
                 kind = AIR  # "an American missile strike in South Waziristan": no outside army has guns there
@@ -1167,6 +1171,8 @@ class _DocumentCoder:
         out = []
         for d in self.drafts:
             d.actor2 = self._civilian_target(d)
+            if d.actor2 is not None and d.actor2 == d.actor1:
+                d.actor2, d.actor2_match = None, None  # filled from another sentence onto its own actor1
             if d.place is not None and d.place.precision == 4 and not d.trigger.anaphoric:
                 # "stormed the country's busiest airport": a lead event placed only in the country, which no
                 # later sentence placed better, happened where the report was filed from

@@ -7,6 +7,10 @@
 // features), so MapLibre has no index to rebuild on a filter change, and nothing large crosses to its
 // worker. Single events are coloured by type and sized by best fatalities; clusters are sized by count.
 // The country outlines are a local GeoJSON layer; base tiles only when /api/config names a tile URL.
+//
+// MapLibre's first render takes 1 to 2 s in software GL. Until it has drawn the events, a plain 2D canvas
+// (the preview) shows the same first view: the outlines, and the same grid's clusters and events in the
+// layers' colours and sizes. Where WebGL is missing the preview stays, a picture that follows the filters.
 
 import { el, clear } from "./dom.js";
 
@@ -27,6 +31,15 @@ const CELL_PX = 40; // a cluster gathers the events in a square this wide on scr
 const CLUSTER_MAX_ZOOM = 10; // above it every event is drawn on its own
 const MARGIN = 1; // views of margin computed around the visible one, so a short pan needs no regrouping
 const EMPTY = { type: "FeatureCollection", features: [] };
+// Circle sizes, shared by the MapLibre layers and the preview: a cluster's radius steps up with its
+// count (radius below the first count, then count, radius pairs); an event's grows with its deaths.
+const CLUSTER_RADIUS_STEPS = [10, 10, 14, 100, 19, 1000, 25, 10000, 32];
+const POINT_RADIUS_STOPS = [[0, 4], [1, 5], [10, 9], [50, 14], [200, 20]];
+const COLOURS = {
+  background: "#eef2f5", focus: "#fbfaf6", neighbour: "#e8e6df", border: "#7a7466", cluster: "#34495e", stroke: "#fff",
+};
+const CLUSTER_OPACITY = 0.72;
+const POINT_OPACITY = 0.9;
 
 export function typeColour(name) {
   return TYPE_COLOURS[name] || FALLBACK_COLOUR;
@@ -46,10 +59,10 @@ export function webglAvailable() {
 function styleFor() {
   const sources = { outlines: { type: "geojson", data: OUTLINES_URL }, events: { type: "geojson", data: EMPTY } };
   const layers = [
-    { id: "background", type: "background", paint: { "background-color": "#eef2f5" } },
+    { id: "background", type: "background", paint: { "background-color": COLOURS.background } },
     { id: "countries", type: "fill", source: "outlines",
-      paint: { "fill-color": ["case", ["get", "focus"], "#fbfaf6", "#e8e6df"], "fill-opacity": 1 } },
-    { id: "borders", type: "line", source: "outlines", paint: { "line-color": "#7a7466", "line-width": 1.2 } },
+      paint: { "fill-color": ["case", ["get", "focus"], COLOURS.focus, COLOURS.neighbour], "fill-opacity": 1 } },
+    { id: "borders", type: "line", source: "outlines", paint: { "line-color": COLOURS.border, "line-width": 1.2 } },
     ...eventLayers([]),
   ];
   return { version: 8, sources, layers };
@@ -67,22 +80,46 @@ function eventLayers(types) {
   return [
     { id: "clusters", type: "circle", source: "events", filter: ["has", "point_count"],
       paint: {
-        "circle-color": "#34495e", "circle-opacity": 0.72, "circle-stroke-color": "#fff", "circle-stroke-width": 1,
-        "circle-radius": ["step", ["get", "point_count"], 10, 10, 14, 100, 19, 1000, 25, 10000, 32],
+        "circle-color": COLOURS.cluster, "circle-opacity": CLUSTER_OPACITY, "circle-stroke-color": COLOURS.stroke,
+        "circle-stroke-width": 1, "circle-radius": ["step", ["get", "point_count"], ...CLUSTER_RADIUS_STEPS],
       } },
     { id: "points", type: "circle", source: "events", filter: ["!", ["has", "point_count"]],
       paint: {
         "circle-color": typeColourExpression(types),
-        "circle-radius": ["interpolate", ["linear"], ["get", "b"], 0, 4, 1, 5, 10, 9, 50, 14, 200, 20],
-        "circle-stroke-color": "#fff", "circle-stroke-width": 1, "circle-opacity": 0.9,
+        "circle-radius": ["interpolate", ["linear"], ["get", "b"], ...POINT_RADIUS_STOPS.flat()],
+        "circle-stroke-color": COLOURS.stroke, "circle-stroke-width": 1, "circle-opacity": POINT_OPACITY,
       } },
   ];
 }
 
+function clusterRadius(count) {
+  let radius = CLUSTER_RADIUS_STEPS[0];
+  for (let k = 1; k < CLUSTER_RADIUS_STEPS.length; k += 2) {
+    if (count >= CLUSTER_RADIUS_STEPS[k]) radius = CLUSTER_RADIUS_STEPS[k + 1];
+  }
+  return radius;
+}
+
+function pointRadius(deaths) {
+  const stops = POINT_RADIUS_STOPS;
+  if (deaths <= stops[0][0]) return stops[0][1];
+  for (let k = 1; k < stops.length; k++) {
+    const [x1, r1] = stops[k];
+    if (deaths <= x1) {
+      const [x0, r0] = stops[k - 1];
+      return r0 + ((deaths - x0) / (x1 - x0)) * (r1 - r0);
+    }
+  }
+  return stops[stops.length - 1][1];
+}
+
 export class EventMap {
-  constructor(container, message, onSelect) {
+  constructor(container, message, onSelect, preview = null) {
     this.container = container;
     this.message = message;
+    this.preview = preview; // a 2D canvas over the map, shown until MapLibre has drawn the events
+    this.outlines = preview ? fetch(OUTLINES_URL).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
+    this.previewFeatures = null; // what the preview last drew
     this.onSelect = onSelect;
     this.map = null;
     this.ready = false;
@@ -160,6 +197,7 @@ export class EventMap {
   fail(reason) {
     clear(this.message).append(
       el("strong", {}, "Map unavailable. "), reason,
+      this.preview ? " The picture shows the filtered events, without zooming or clicking." : "",
       " Filters, the timeline, the tables and event details still work.");
     this.message.hidden = false;
     this.container.classList.add("map-off");
@@ -192,13 +230,56 @@ export class EventMap {
     this.map.easeTo({ center: camera?.center ?? [(w + e) / 2, (s + n) / 2], zoom });
   }
 
-  // Show the events whose mask is 1; returns a promise that resolves when the map has redrawn.
+  // Show the events whose mask is 1; returns a promise that resolves when they are on screen: on the map
+  // once it has redrawn, else (still starting, or unavailable) on the preview.
   show(mask) {
     this.mask = mask;
-    if (!this.map || !this.ready || !this.points) return Promise.resolve(); // start() draws the current mask
+    if (!this.points) return Promise.resolve();
+    if (!this.map || !this.ready) return this.drawPreview(); // start() then puts the current mask on the map
     return new Promise((resolve) => {
-      this.map.once("idle", resolve);
+      this.map.once("idle", () => {
+        this.hidePreview();
+        resolve();
+      });
       this.draw();
+    });
+  }
+
+  // The first view, as MapLibre will draw it, on the 2D canvas; resolves after the frame that shows it.
+  async drawPreview() {
+    const canvas = this.preview;
+    if (!canvas || canvas.hidden) return;
+    const outlines = await this.outlines;
+    if (canvas.hidden) return; // the map drew first
+    const { width, height } = canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const frame = initialFrame(width, height);
+    ctx.fillStyle = COLOURS.background;
+    ctx.fillRect(0, 0, width, height);
+    if (outlines) drawOutlines(ctx, outlines, frame);
+    const features = gridFeatures(this.points, this.x, this.y, this.mask, Math.floor(VIEW.zoom), frame.area);
+    this.previewFeatures = { features, frame };
+    drawFeatures(ctx, features, frame, this.points.dict.type);
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
+
+  hidePreview() {
+    if (this.preview) this.preview.hidden = true;
+  }
+
+  // What the preview drew, in pixels from the map's corner, in drawnTargets' shape (for tests).
+  previewTargets() {
+    if (!this.previewFeatures) return [];
+    const { features, frame } = this.previewFeatures;
+    return features.map((f) => {
+      const [x, y] = frame.pixel(mercatorX(f.geometry.coordinates[0]), mercatorY(f.geometry.coordinates[1]));
+      const cluster = "point_count" in f.properties;
+      return { kind: cluster ? "cluster" : "event", x, y, count: cluster ? f.properties.point_count : 1,
+        id: cluster ? null : this.points.idAt(f.properties.i) };
     });
   }
 
@@ -254,14 +335,73 @@ const latOfY = (y) => (360 / Math.PI) * Math.atan(Math.exp((0.5 - y) * 2 * Math.
 // The part of the world (Mercator, 0 to 1) in view, widened by `margin` views on each side.
 function viewArea(map, margin) {
   const b = map.getBounds();
-  const x0 = mercatorX(b.getWest());
-  const x1 = mercatorX(b.getEast());
-  const y0 = mercatorY(b.getNorth());
-  const y1 = mercatorY(b.getSouth());
+  return widened(mercatorX(b.getWest()), mercatorX(b.getEast()), mercatorY(b.getNorth()), mercatorY(b.getSouth()),
+    margin);
+}
+
+function widened(x0, x1, y0, y1, margin) {
   const dx = (x1 - x0) * margin;
   const dy = (y1 - y0) * margin;
   const clamp = (v) => Math.max(0, Math.min(1, v));
   return { x0: clamp(x0 - dx), x1: clamp(x1 + dx), y0: clamp(y0 - dy), y1: clamp(y1 + dy) };
+}
+
+// The map's first view (VIEW) in a box of this size: Mercator to pixels, and the area the grid covers,
+// as MapLibre frames it (the centre in the middle, TILE_PX * 2^zoom pixels across the world).
+function initialFrame(width, height) {
+  const world = TILE_PX * 2 ** VIEW.zoom;
+  const cx = mercatorX(VIEW.center[0]);
+  const cy = mercatorY(VIEW.center[1]);
+  const halfX = width / 2 / world;
+  const halfY = height / 2 / world;
+  return {
+    pixel: (x, y) => [(x - cx) * world + width / 2, (y - cy) * world + height / 2],
+    area: widened(cx - halfX, cx + halfX, cy - halfY, cy + halfY, MARGIN),
+  };
+}
+
+function drawOutlines(ctx, outlines, frame) {
+  for (const feature of outlines.features || []) {
+    const geometry = feature.geometry || {};
+    const polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    ctx.beginPath();
+    for (const rings of polygons) {
+      for (const ring of rings) {
+        ring.forEach(([lon, lat], k) => {
+          const [px, py] = frame.pixel(mercatorX(lon), mercatorY(lat));
+          if (k === 0) ctx.moveTo(px, py);
+          else ctx.lineTo(px, py);
+        });
+        ctx.closePath();
+      }
+    }
+    ctx.fillStyle = feature.properties?.focus ? COLOURS.focus : COLOURS.neighbour;
+    ctx.fill("evenodd");
+    ctx.strokeStyle = COLOURS.border;
+    ctx.lineWidth = 1.2;
+    ctx.stroke();
+  }
+}
+
+function drawFeatures(ctx, features, frame, types) {
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = COLOURS.stroke;
+  for (const f of features) {
+    const [lon, lat] = f.geometry.coordinates;
+    const [px, py] = frame.pixel(mercatorX(lon), mercatorY(lat));
+    const cluster = "point_count" in f.properties;
+    const radius = cluster ? clusterRadius(f.properties.point_count) : pointRadius(f.properties.b);
+    ctx.globalAlpha = cluster ? CLUSTER_OPACITY : POINT_OPACITY;
+    ctx.fillStyle = cluster ? COLOURS.cluster : typeColour(types[f.properties.t]);
+    ctx.beginPath();
+    ctx.arc(px, py, radius, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.globalAlpha = 1; // MapLibre's stroke is opaque and lies outside the radius
+    ctx.beginPath();
+    ctx.arc(px, py, radius + 0.5, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
 }
 
 function pointFeature(points, i) {
