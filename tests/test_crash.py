@@ -26,8 +26,8 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from contextlib import closing
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest

@@ -11,9 +11,9 @@ import pytest
 from borderwatch.merge import (
     DAY_LAG,
     MERGE_THRESHOLD,
+    Decision,
     Merger,
     Profile,
-    Decision,
     choose_event,
     consensus_date,
     consensus_place,

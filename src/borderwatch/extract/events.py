@@ -238,8 +238,10 @@ _NOT_NOUN_MODIFIERS = frozenset(
     "conducted launched carried out began started resumed conduct launch were was has have had is are "
     "by and or with in on at of to from that which who".split()
 )
+# A count of acts that makes them an aggregate ("506 attacks", "eight such strikes", "a spate of bombings").
+# A number ends in a digit: "In October 2007, twin suicide bombings" has none before the bombings.
 _COUNT_BEFORE = re.compile(
-    r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|several|"
+    r"\b(?:\d(?:[\d,]*\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|several|"
     r"many|numerous|multiple|countless|frequent|repeated|relentless|daily|series of|spate of|spree of|"
     r"wave of|string of|increase in|rise in|surge in|number of)\s+(?:[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
