@@ -10,7 +10,7 @@ import pytest
 
 from borderwatch import store as store_module
 from borderwatch.errors import StoreError
-from borderwatch.merge import event_id_for
+from borderwatch.merge import content_words, event_id_for, profile_of
 from borderwatch.model import (
     Claim,
     ClaimKind,
@@ -254,6 +254,37 @@ def test_migrated_schema_matches_the_table_definitions(tmp_path):
             columns = [row[1] for row in db.execute(f"PRAGMA table_info({table.name})")]
             assert columns == [c.name for c in table.columns], table.name
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_upgrading_a_schema_7_store_writes_every_mentions_merge_words(tmp_path):
+    """Schema 8 keeps each mention's merge words. A store made before it gets them on opening, computed as
+    merging computes them from the evidence, and merging then reads the same profiles as from the mentions."""
+    path = tmp_path / "events.db"
+    with open_store(path) as store:
+        store.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()])
+        store.add_document(document("dawn-002", CLASH_TEXT), [clash_mention()])
+    with sqlite3.connect(path) as db:  # back to schema 7, as an older borderwatch left it
+        db.execute("DROP INDEX ix_mentions_province")
+        db.execute("DROP INDEX ix_mentions_fine")
+        db.execute("CREATE INDEX ix_mentions_fine ON mentions (country, event_type, admin1, admin2, date_start)")
+        db.execute("ALTER TABLE mentions DROP COLUMN merge_words")
+        db.execute("UPDATE schema_version SET version = 7")
+    db.close()
+    with open_store(path) as store:
+        stored = {m.id: m for _, m in store.mentions()}
+    with sqlite3.connect(path) as db:
+        words = dict(db.execute("SELECT id, merge_words FROM mentions"))
+        rows = db.execute(f"SELECT {', '.join(store_module._PROFILE_COLUMNS)} FROM mentions").fetchall()
+        indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    assert set(words) == set(stored) == {"dawn-001:0", "dawn-002:0"}
+    for mention_id, m in stored.items():
+        assert words[mention_id] == " ".join(sorted(content_words(" ".join(s.text for s in m.evidence))))
+    assert "ix_mentions_province" in indexes
+    for row in rows:
+        killed = tuple((c.count.low, c.count.high if c.count.high is not None else c.count.low)
+                       for c in stored[row[0]].claims if c.kind is ClaimKind.KILLED and c.count is not None)
+        assert store_module._profile_from_row(row, killed) == profile_of(stored[row[0]])
 
 
 def test_file_store_settings_and_reopening_keeps_data(tmp_path):

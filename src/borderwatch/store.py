@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
+from sys import intern
 from types import TracebackType
 from typing import Any
 
@@ -63,7 +64,6 @@ from borderwatch.merge import (
     content_words,
     derive_event,
     event_id_for,
-    profile_from,
     profile_of,
     wave_id_for,
 )
@@ -281,6 +281,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                                ("actor2", "actor2"), ("type", "event_type"), ("sub_type", "sub_event_type"),
                                ("source", "source"), ("contested", "contested"), ("cross_border", "cross_border"))),
     ),
+    (  # 8: merging at scale. A month-precise report meets its province's events of overlapping months: at
+        # 40,000 documents that query walked every mention of the country in a year's window (5 ms), and each
+        # candidate's profile re-read the words of its evidence (40 us a member, ~100 members a mention).
+        # The province block gets its own index, and each mention keeps its merge words, written once. The
+        # block indexes cover what the candidate queries read (date_end, precision, event), so a window's
+        # walk reads no mention row.
+        "ALTER TABLE mentions ADD COLUMN merge_words TEXT",
+        "CREATE INDEX ix_mentions_province ON mentions "
+        "(country, admin1, event_type, date_start, date_end, date_precision, event_id)",
+        "DROP INDEX ix_mentions_fine",
+        "CREATE INDEX ix_mentions_fine ON mentions "
+        "(country, event_type, admin1, admin2, date_start, date_end, date_precision, event_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -432,7 +445,7 @@ mentions_table = Table(
     Column("actor1", String), Column("actor2", String), Column("confidence", Float),
     Column("evidence", String), Column("evidence_start", Integer), Column("evidence_end", Integer),
     Column("links", String), Column("origin_country", String), Column("wave", Integer),
-    Column("merge_score", Float), Column("merge_why", String),
+    Column("merge_score", Float), Column("merge_why", String), Column("merge_words", String),
 )
 evidence_table = Table(
     "evidence", _metadata,
@@ -658,7 +671,24 @@ def _migrate(engine: Engine) -> None:
         for steps in dialect.migrations[version:]:
             for step in steps:
                 cursor.execute(step)
+        if 0 < version < MERGE_WORDS_VERSION:
+            _backfill_merge_words(cursor)
         cursor.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+MERGE_WORDS_VERSION = 8  # the schema that stores each mention's merge words
+
+
+def _backfill_merge_words(cursor: Any) -> None:
+    """The merge words of the mentions stored before schema 8, computed once as merging reads them (in
+    Python: SQL has no `content_words`), in the upgrade's transaction."""
+    after = -1
+    while rows := cursor.execute("SELECT rowid, id, evidence FROM mentions WHERE merge_words IS NULL AND rowid > ? "
+                                 "ORDER BY rowid LIMIT 5000", (after,)).fetchall():
+        cursor.executemany("UPDATE mentions SET merge_words = ? WHERE id = ?",
+                           [(" ".join(sorted(content_words(evidence or ""))), mention_id)
+                            for _, mention_id, evidence in rows])
+        after = rows[-1][0]
 
 
 def open_store(path: str | Path = "borderwatch.db", *, cache_kib: int = CACHE_KIB,
@@ -734,7 +764,8 @@ def _event_row(ev: Event) -> dict[str, Any]:
             "source_id": ev.source_id, "source_actor1": ev.source_actors[0], "source_actor2": ev.source_actors[1]}
 
 
-def _mention_row(m: Mention, event_id: str, decision: Decision | None) -> dict[str, Any]:
+def _mention_row(m: Mention, event_id: str, decision: Decision | None,
+                 words: frozenset[str] | None = None) -> dict[str, Any]:
     evidence = m.evidence
     return {"id": m.id, "doc_id": m.doc_id, "ordinal": m.ordinal, "event_id": event_id,
             "event_type": m.event_type, "sub_event_type": m.sub_event_type, **_date_columns(m.date),
@@ -746,7 +777,8 @@ def _mention_row(m: Mention, event_id: str, decision: Decision | None) -> dict[s
             "links": json.dumps([link.as_dict() for link in m.links]) if m.links else None,
             "origin_country": m.origin_country, "wave": m.wave,
             "merge_score": round(decision.score, 4) if decision is not None and decision.event_id else None,
-            "merge_why": json.dumps(decision.why) if decision is not None else None}
+            "merge_why": json.dumps(decision.why) if decision is not None else None,
+            "merge_words": " ".join(sorted(words)) if words is not None else None}
 
 
 # Spans are the most numerous rows, so they skip the dict: _span_params follows this column order.
@@ -810,17 +842,18 @@ class _Rows:
     __slots__ = ("mentions", "evidence", "claims", "spans")
 
     def __init__(self, mentions: Sequence[Mention], event_of: Mapping[str, str],
-                 decisions: Mapping[str, Decision]) -> None:
+                 decisions: Mapping[str, Decision], words: Mapping[str, frozenset[str]]) -> None:
         self.mentions: list[tuple] = []
         self.evidence: list[tuple] = []
         self.claims: list[tuple] = []
         self.spans: list[tuple] = []
         for m in mentions:
-            self._add_mention(m, event_of[m.id], decisions.get(m.id))
+            self._add_mention(m, event_of[m.id], decisions.get(m.id), words.get(m.id))
 
-    def _add_mention(self, m: Mention, event_id: str, decision: Decision | None) -> None:
+    def _add_mention(self, m: Mention, event_id: str, decision: Decision | None,
+                     words: frozenset[str] | None) -> None:
         mention_id, doc_id = m.id, m.doc_id
-        self.mentions.append(_INSERT_MENTION.params(_mention_row(m, event_id, decision)))
+        self.mentions.append(_INSERT_MENTION.params(_mention_row(m, event_id, decision, words)))
         self.evidence.extend(
             _INSERT_EVIDENCE.params({"mention_id": mention_id, "ordinal": i, "start": s.start, "end": s.end,
                                      "text": s.text}) for i, s in enumerate(m.evidence))
@@ -862,9 +895,11 @@ def _write_rows(cursor: Any, doc: Document, mentions: Sequence[Mention],
 
 # ------------------------------------------------------------------------------------ merging in SQL
 
-_PROFILE_COLUMNS = ("id", "doc_id", "event_id", "event_type", "sub_event_type", "date_start", "date_end",
-                    "date_precision", "country", "place_id", "place_country", "admin1", "admin2", "latitude",
-                    "longitude", "geo_precision", "actor1", "actor2", "evidence", "location", "border")
+# What a merge profile reads of a mention row, in _profile_from_row's order.
+_PROFILE_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "date_start", "date_end", "date_precision",
+                    "country", "place_id", "place_country", "admin1", "admin2", "latitude", "longitude",
+                    "geo_precision", "actor1", "actor2", "merge_words",
+                    "CASE WHEN merge_words IS NULL THEN evidence END")
 _FINE_PRECISIONS = tuple(p.value for p in FINE_PRECISIONS)
 
 
@@ -932,14 +967,16 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str],
     for j in range(0, len(missing), _IN_CHUNK):
         part = missing[j:j + _IN_CHUNK]
         marks = ", ".join("?" * len(part))
-        killed: dict[str, list[Claim]] = defaultdict(list)
+        killed: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for mention_id, count, low, high in cursor.execute(
                 f"SELECT mention_id, count, min, max FROM claims WHERE kind = 'killed' AND mention_id IN ({marks}) "
                 "ORDER BY mention_id, ordinal", part):
-            killed[mention_id].append(Claim(ClaimKind.KILLED, Count(count, low, high)))
-        for r in cursor.execute(f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM mentions WHERE id IN ({marks})", part):
-            row = dict(zip(_PROFILE_COLUMNS, r, strict=True))
-            cache.put(row["id"], _profile_from_row(row, killed.get(row["id"], ())))
+            if count is not None or low is not None:  # merge.killed_ranges, without building the claims
+                low = count if count is not None else low
+                high = count if count is not None else high
+                killed[mention_id].append((low, high if high is not None else low))
+        for row in cursor.execute(f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM mentions WHERE id IN ({marks})", part):
+            cache.put(row[0], _profile_from_row(row, tuple(killed.get(row[0], ()))))
     out: dict[str, list[Profile]] = defaultdict(list)
     for mention_id, event_id in members:
         profile = cache.get(mention_id)
@@ -973,10 +1010,34 @@ class ProfileCache:
         self._profiles[mention_id] = profile
 
 
-def _profile_from_row(row: Mapping[str, Any], killed: Iterable[Claim]) -> Profile | None:
-    return profile_from(row["id"], row["doc_id"], row["event_type"], row["sub_event_type"], _date_from_row(row),
-                        _place_from_row(row), row["country"], row["actor1"], row["actor2"], killed,
-                        row["evidence"] or "")
+def _profile_from_row(row: Sequence[Any], killed: tuple[tuple[int, int], ...]) -> Profile | None:
+    """merge.profile_from for a row of _PROFILE_COLUMNS, built straight from the columns: merging reads
+    about a hundred stored profiles for each new mention in a busy store, and a place, a date range and
+    claims made only to be taken apart again cost more than the rest of the profile."""
+    (mention_id, doc_id, event_type, sub_event_type, start, end, precision, country, place_id, place_country,
+     admin1, admin2, lat, lon, geo_precision, actor1, actor2, words, evidence) = row
+    if start is None or country is None:
+        return None
+    here = place_id is not None and place_country == country  # a place abroad says nothing of where
+    return Profile(
+        id=mention_id, doc_id=doc_id, event_type=intern(event_type), sub_event_type=intern(sub_event_type),
+        start=_iso_day(start), end=_iso_day(end), precision=_PRECISIONS[precision], country=intern(country),
+        admin1=_interned(admin1) if here else None, admin2=_interned(admin2) if here else None,
+        place_id=_interned(place_id) if here else None, place_precision=geo_precision if here else None,
+        lat=lat if here else None, lon=lon if here else None, actor1=_interned(actor1), actor2=_interned(actor2),
+        killed=killed,
+        # the words merging read when the mention was written; a row without them (none since the upgrade
+        # to schema 8 backfilled them) has them read from its evidence
+        words=frozenset(map(intern, words.split())) if words is not None else content_words(evidence or ""),
+    )
+
+
+_iso_day = functools.lru_cache(maxsize=16_384)(date.fromisoformat)  # a few thousand distinct days recur
+_PRECISIONS = {p.value: p for p in Precision}
+
+
+def _interned(text: str | None) -> str | None:
+    return None if text is None else intern(text)
 
 
 def _merge_and_write(cursor: Any, mentions: Sequence[Mention], profiles: ProfileCache | None = None) -> None:
@@ -984,12 +1045,14 @@ def _merge_and_write(cursor: Any, mentions: Sequence[Mention], profiles: Profile
     they touch up to date (derived fields and links)."""
     event_of: dict[str, str] = {}
     decisions: dict[str, Decision] = {}
+    words: dict[str, frozenset[str]] = {}
     joined: set[str] = set()
     new_events: dict[str, Mention] = {}
     for m in mentions:
         p = profile_of(m)
         decision = None
         if p is not None:
+            words[m.id] = p.words
             candidates = _candidate_events(cursor, p) - set(event_of.values())  # one mention per event
             decision = choose_event(p, _profiles_of_events(cursor, sorted(candidates), profiles) if candidates else {})
             decisions[m.id] = decision
@@ -1001,7 +1064,7 @@ def _merge_and_write(cursor: Any, mentions: Sequence[Mention], profiles: Profile
             new_events[event_of[m.id]] = m
     for event_id, m in new_events.items():
         cursor.execute(_INSERT_EVENT.sql, _INSERT_EVENT.params(_event_row(derive_event(event_id, [m]))))
-    for sql, params in _Rows(mentions, event_of, decisions).inserts():
+    for sql, params in _Rows(mentions, event_of, decisions, words).inserts():
         if params:
             cursor.executemany(sql, params)
     for event_id in sorted(joined):
