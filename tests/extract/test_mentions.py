@@ -369,3 +369,29 @@ def test_no_side_is_coded_as_its_own_target(text):
     assert mentions
     assert all(m.actor1 is None or m.actor1 != m.actor2 for m in mentions), \
         [(m.actor1, m.actor2) for m in mentions]
+
+
+@pytest.mark.parametrize(("text", "published", "where"), [
+    # the act sits in a where-clause: the town it describes, not every town of the main clause
+    ("Swabi is a short drive from Mardan, where a bomber struck a police post in March 2019.",
+     date(2024, 5, 1), "Mardan"),
+    ("Troops patrol the road between Bannu and Lakki Marwat, where militants stormed a college last year.",
+     date(2024, 5, 1), "Lakki Marwat"),
+    ("The road runs from Kohat to Hangu, where gunmen ambushed an army convoy in June 2013.",
+     date(2024, 5, 1), "Hangu"),
+])
+def test_an_act_in_a_where_clause_is_placed_by_that_clause(text, published, where):
+    mentions = extract(text, published)
+    assert len(mentions) == 1
+    assert mentions[0].place is not None and mentions[0].place.admin2 == where
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen stormed a government-run college in Quetta on Monday and killed 11 people.",
+    "Militants opened fire on a wedding party in Bajaur on Sunday, killing five guests.",
+    "Attackers raided a seminary run by the army in Kohat on Friday, killing a cleric.",
+])
+def test_an_assault_on_a_school_a_wedding_or_a_seminary_is_violence_against_civilians(text):
+    mentions = extract(text, date(2024, 5, 6))
+    assert [(m.event_type, m.sub_event_type) for m in mentions] == [("Violence against civilians", "Attack")]
+    assert mentions[0].actor2 in (None, "CIV-PAK")  # who runs the place is not whom the attack was on

@@ -263,7 +263,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     # "before dawn" is a time of the act, not a clause about another one
     r"|\b(?:after|before)\b(?!\s+(?:dawn|daybreak|first light|sunrise|sunset|dusk|noon|midday|midnight)\b)"
     r"|\b(?:when|whereas|while|following|as|"
-    r"because|since|until|which|who|that)\b",
+    r"because|since|until|which|who|that|where)\b",
     re.IGNORECASE,
 )
 

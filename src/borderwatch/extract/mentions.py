@@ -619,6 +619,13 @@ class _DocumentCoder:
         metonyms = [(a.start, a.end) for a in f.actors if a.kind == MatchKind.METONYM]
         origins = [p for p in f.places if _ORIGIN_BEFORE.search(text[max(0, p.start - 90):p.start])]
         for p in f.places:
+            where = _WHERE_AFTER.match(text, p.end)
+            if where is not None:  # "Charsadda, where militants stormed a university": the place the clause is about
+                home = next((c for c in clauses if c[0] <= where.end() - 1 < c[1]), None)
+                owner = next((i for i, t in enumerate(triggers) if home and where.end() <= t.start < home[1]), None)
+                if owner is not None:
+                    owned.setdefault(owner, []).append(p)
+                    continue
             before = text[max(0, p.start - 40):p.start]
             if p in origins or any(place_contains(p.place, o.place) and _SAME_PHRASE.match(text, o.end, p.start)
                                    for o in origins if p.start > o.start):
@@ -689,7 +696,15 @@ class _DocumentCoder:
         date_range = date_match.range if date_match else None
         clause_text, following = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
         places = _most_specific(places)
-        targets_civilians = self._targets_civilians(f, actor2_match, clause)
+        site = _CIVILIAN_SITE.match(text, trigger.end)
+        if site is not None and site.end() <= clause[1]:
+            # "stormed an army-run school", "opened fire in a crowded market": people at a school or a market
+            # are the target, whoever runs the place ("army-run" names no one attacked)
+            if actor2_match is not None and trigger.end <= actor2_match.start < site.end():
+                actor2_match = None
+            targets_civilians = True
+        else:
+            targets_civilians = self._targets_civilians(f, actor2_match, clause)
         event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians, following)
         wave = self.next_wave
         self.next_wave += 1
@@ -1307,6 +1322,14 @@ _INSTALLATION = re.compile(
     r"posts?|convoys?|garrisons?|cantonments?|air bases?|bases?|forts?|outposts?|camps?)\b", re.I)
 
 
+_WHERE_AFTER = re.compile(r",?\s+where\b", re.I)
+# A place where the people attacked are civilians, as the act's object: "stormed Bacha Khan University",
+# "attacked a girls' school", "opened fire on a wedding party", "a gun attack at a crowded market".
+_CIVILIAN_SITE = re.compile(
+    r"\s+(?:on|at|in|into|inside|against|targeting)?\s*(?:an?|the|two|three|several|its|their)?\s*"
+    r"(?:[\w'-]+\s+){0,3}?(?:schools?|universit(?:y|ies)|colleges?|madrass?as?|seminar(?:y|ies)|mosques?|"
+    r"churche?s?|temples?|shrines?|hospitals?|markets?|bazaars?|hotels?|parks?|rall(?:y|ies)|processions?|"
+    r"weddings?|funerals?|(?:passenger )?bus(?:es)?|shops?|restaurants?|courts?|polling stations?)\b", re.I)
 _CIVILIAN_CONVOY = re.compile(r"\s+(?:of|carrying)\s+(?:\w+\s+)?(?:passenger|civilian|commuter|buses|vehicles|trucks|"
                               r"travell?ers|pilgrims|refugees)", re.I)
 
