@@ -25,6 +25,16 @@ class GenericRule:
     roles: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class LocalName:
+    """A bare `name` read as `actor` that means `means` for acts in `country`, up to `until`."""
+    name: str
+    actor: str
+    country: str
+    means: str
+    until: date | None
+
+
 @dataclass(frozen=True)
 class Theatre:
     name: str
@@ -37,6 +47,7 @@ class Theatre:
     country_names: tuple[tuple[str, str], ...]
     forces_of: tuple[tuple[str, str], ...]
     generic_rules: tuple[GenericRule, ...]
+    local_names: tuple[LocalName, ...] = ()
 
     def armed_forces(self, actor_id: str | None) -> str | None:
         """The forces that act for a government id ("PAK-GOV" -> "PAK-MIL"); other ids unchanged."""
@@ -95,6 +106,17 @@ class Theatre:
                 return m.start(), m.end(), capitals[country]
         return None
 
+    def local_actor(self, actor_id: str | None, text: str, country: str | None, when: date | None) -> str | None:
+        """The actor a name stands for in an act in `country` at `when` (local_names in theatre.yaml):
+        "Taliban" or "Taliban gunmen" in Pakistan before August 2021 is the TTP ("Afghan Taliban" is not: the
+        name must lead); otherwise `actor_id`."""
+        words = text.casefold().split()
+        for rule in self.local_names:
+            if (actor_id == rule.actor and country == rule.country and words[:1] == [rule.name.casefold()]
+                    and (when is None or rule.until is None or when <= rule.until)):
+                return rule.means
+        return actor_id
+
     def generic_actor(self, generic: str | None, country: str | None, when: date | None) -> str | None:
         """The actor id a generic noun stands for in `country` at `when` ("police", "PK" -> "PAK-POL")."""
         if not generic or not country:
@@ -129,6 +151,8 @@ def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
         country_names=tuple(sorted((config.get("country_names") or {}).items())),
         forces_of=tuple(sorted((config.get("forces_of") or {}).items())),
         generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
+        local_names=tuple(LocalName(r["name"], r["actor"], r["country"], r["means"], r.get("until"))
+                          for r in config.get("local_names") or ()),
     )
 
 

@@ -395,3 +395,15 @@ def test_an_assault_on_a_school_a_wedding_or_a_seminary_is_violence_against_civi
     mentions = extract(text, date(2024, 5, 6))
     assert [(m.event_type, m.sub_event_type) for m in mentions] == [("Violence against civilians", "Attack")]
     assert mentions[0].actor2 in (None, "CIV-PAK")  # who runs the place is not whom the attack was on
+
+
+@pytest.mark.parametrize(("text", "published", "actor1"), [
+    # in Pakistan before the Islamic Emirate, the bare word means the Pakistani Taliban
+    ("Taliban gunmen shot a schoolteacher in the head in Mingora in March 2011.", date(2014, 1, 5), "TTP"),
+    # named as Afghan, or after August 2021, it is the Afghan Taliban
+    ("Afghan Taliban fighters attacked a border post in Kurram in March 2011.", date(2014, 1, 5), "AFG-TALIBAN"),
+    ("Taliban fighters attacked Pakistani border posts in Kurram on Saturday night.", date(2025, 10, 12),
+     "AFG-TALIBAN"),
+])
+def test_a_bare_taliban_in_pakistan_before_the_emirate_is_the_ttp(text, published, actor1):
+    assert [m.actor1 for m in extract(text, published)] == [actor1]

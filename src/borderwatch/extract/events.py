@@ -65,6 +65,9 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"strikes?|struck|bombed|pounded|strafed|hit(?=\s+(?:\w+\s+)?(?:targets?|hideouts?|positions?|camps?|"
      r"posts?|compounds?|homes?|houses?|villages?|bases?))", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
+     # "was shot in the head", "shot a teacher at close range", "shot and wounded": a shooting, not a film
+     r"shot(?=\s+(?:[\w'-]+\s+){0,3}?(?:and (?:killed|wounded|injured)|in the (?:head|chest|neck|back|legs?|face)"
+     r"|at (?:point-blank|close) range))|"
      r"neutrali[sz]ed|targeting(?!\s+(?:of|operations?|strikes?|airstrikes?|killings?)\b)", GENERIC, 1),
     (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
 ]

@@ -392,8 +392,10 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
         prev = out[-1] if out else None
         if (a.kind == MatchKind.GENERIC and a.generic == "militants" and prev is not None
                 and prev.kind == MatchKind.NAME and prev.actor_id and re.fullmatch(r"\s?", text[prev.end:a.start])
-                and prev.actor_id in theatre.actors and theatre.actors.get(prev.actor_id).inter in (2, 3)):
-            a = ActorMatch(a.start, a.end, a.text, prev.actor_id, MatchKind.NAME)  # "BLA gunmen"
+                and prev.actor_id in theatre.actors and _ever_armed_group(theatre.actors.get(prev.actor_id))):
+            # "BLA gunmen", "Taliban fighters": one actor, the group's, named by both words
+            out.pop()
+            a = ActorMatch(prev.start, a.end, text[prev.start:a.end], prev.actor_id, MatchKind.NAME)
         elif a.kind == MatchKind.GENERIC and _GROUP_REFERENCE.search(a.text):
             named = [b for b in out if b.kind == MatchKind.NAME and b.actor_id and b.generic is None]
             if named:
@@ -414,6 +416,12 @@ def _resolve_group_references(text: str, actors: list[ActorMatch], theatre: Thea
                 a = ActorMatch(a.start, a.end, a.text, None, MatchKind.GENERIC, a.generic, owners[-1])
         out.append(a)
     return out
+
+
+def _ever_armed_group(actor) -> bool:
+    """Whether an actor is, or was, a non-state armed group (ACLED inter 2 or 3): "Taliban gunmen" are the
+    Taliban's in any era, though the Taliban are state forces since 2021."""
+    return actor.inter in (2, 3) or any(code in (2, 3) for code, _ in actor.inter_eras)
 
 
 _MEMBER_OF_GROUP = re.compile(r"\s+(?:from|of|belonging to|linked to|affiliated with)\s+(?:the\s+)?", re.I)
@@ -824,8 +832,8 @@ class _DocumentCoder:
             return self.theatre.generic_actor(str(match.generic) if match.generic else None, c, when)
         if match.kind == MatchKind.METONYM and armed:
             return self.theatre.armed_forces(match.actor_id)
-        return self.theatre.armed_forces(match.actor_id) if armed and match.actor_id and \
-            match.actor_id.endswith("-GOV") else match.actor_id
+        actor_id = self.theatre.local_actor(match.actor_id, match.text, country, when)
+        return self.theatre.armed_forces(actor_id) if armed and actor_id and actor_id.endswith("-GOV") else actor_id
 
     def _acting_from(self, clause: str, country: str | None) -> str | None:
         """Whose forces an unqualified "the military" or "troops" are: those of the country the act hit,
