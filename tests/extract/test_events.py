@@ -38,6 +38,7 @@ def typed(sentence: str) -> list[tuple[str, tuple[str, str]]]:
     ("Militants ambushed a convoy in Orakzai district.", "ambushed", CLASH),
     ("Militants stormed a military base in Zhob before dawn.", "stormed", CLASH),
     ("Gunmen abducted two engineers in Dera Ismail Khan.", "abducted", ABDUCTION),
+    ("Afghan troops resorted to unprovoked firing on border posts near Torkham.", "unprovoked firing", CLASH),
     # a year and its comma before the act are no count of acts
     ("In March 2009, twin suicide bombings ripped through a market in Lahore.", "suicide bombings", SUICIDE),
     ("Gunmen kidnapped a polio worker in Bannu on Monday.", "kidnapped", ABDUCTION),

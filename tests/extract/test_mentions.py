@@ -407,3 +407,9 @@ def test_an_assault_on_a_school_a_wedding_or_a_seminary_is_violence_against_civi
 ])
 def test_a_bare_taliban_in_pakistan_before_the_emirate_is_the_ttp(text, published, actor1):
     assert [m.actor1 for m in extract(text, published)] == [actor1]
+
+
+def test_a_killing_told_with_how_it_happened_in_a_when_clause_takes_that_type():
+    mentions = extract("Two tribal elders were killed on Monday when their car hit a mine in South Waziristan.",
+                       date(2024, 5, 8))
+    assert [(m.event_type, m.sub_event_type) for m in mentions] == [IED]

@@ -53,6 +53,9 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"fighting (?:broke out|erupted)|(?:heavy|fierce) fighting|(?:cross-border|unprovoked) firing", CLASH, 2),
     (r"(?<=the )fighting", CLASH, 2),
     (r"opened fire|fired (?:on|at|upon)|stormed|raid(?:s|ed)?|assault(?:s|ed)?|encounters?", CLASH, 2),
+    # "resorted to unprovoked firing on posts", "firing from the Afghan side began": shooting as a noun
+    (r"(?:unprovoked |indiscriminate |heavy |cross-border )?firing(?=\s+(?:on|at|upon|from|across|began|started|"
+     r"erupted|broke out)\b)", CLASH, 2),
     (r"(?:assassination|murder) attempts?|attempts? on (?:his|her|their) li(?:fe|ves)", CIVILIAN_ATTACK, 2),
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
     (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
@@ -223,8 +226,11 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:(?!with\b|by\b|using\b|through\b|in\b|on\b)[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+_WHEN_CLAUSE = re.compile(r"\W*when\b", re.IGNORECASE)
+# "to attack", "to carry out strikes": a plan; not "resorted to firing", "led to clashes"
 _INFINITIVE_BEFORE = re.compile(
-    r"\bto\s+(?:(?:carry\s+out|conduct|launch|stage|mount|undertake|commit)\s+(?:[\w-]+\s+)?)?$", re.IGNORECASE)
+    r"(?<!resorted )(?<!resorting )(?<!resort )\bto\s+"
+    r"(?:(?:carry\s+out|conduct|launch|stage|mount|undertake|commit)\s+(?:[\w-]+\s+)?)?$", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that|such|its|their|his|her|our|last\s+week's|yesterday's)\s+"
     r"((?:[\w'-]+\s+){0,3})$",
@@ -275,6 +281,8 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
                 r"explosive|explosives?-(?:laden|packed)[^.;]{0,40}\brammed|\bVBIEDs?\b", re.I), SUICIDE),
     # "armed with guns and explosives" is how attackers came, not a blast: only a bomb that went off counts
     (re.compile(r"\b(?:IEDs?|roadside bombs?|landmines?|land mines?|improvised explosive|explosive device|planted|"
+                r"(?:hit|struck|stepped on|triggered|ran over|detonated)\s+an?\s+(?:land\s?)?mine|"
+                r"mine (?:blast|explosion|exploded|went off)|"
                 r"bomb (?:blast|exploded|went off)|bomb attack|car bomb|blast|explosion)\b", re.I), IED),
     (re.compile(r"\bgrenades?\b", re.I), GRENADE),
     # not "air force": an attack on an air force base is no airstrike
@@ -285,7 +293,8 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
                 r"bombardment|howitzers?|long-range)\b", re.I), SHELLING),
 ]
 # Acts done to someone, not fights between two sides: aimed at civilians they are attacks on civilians.
-_ONE_SIDED = ("opened fire", "fired", "stormed", "raid", "assault", "ambush")
+_ONE_SIDED = ("opened fire", "fired", "firing", "unprovoked firing", "indiscriminate firing", "stormed", "raid",
+              "assault", "ambush")
 # "damaging three grounded aircraft", "two helicopters were destroyed": aircraft that were hit, not the weapon
 _DAMAGED_AIRCRAFT = re.compile(
     r"\b(?:damag|destroy|torch|set fire to |hit)\w*\s+(?:[\w-]+\s+){0,3}?(?:aircraft|jets?|planes?|"
@@ -402,6 +411,9 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     clause = _DAMAGED_AIRCRAFT.sub(" ", clause)
     if _cue_type(clause) is None and _cue_type(following) in (SHELLING, GRENADE):
         clause = clause + " " + following
+    elif (trigger.event_type is None and _cue_type(clause) is None and _WHEN_CLAUSE.match(following)
+          and _cue_type(following) in (IED, SUICIDE)):
+        clause = clause + " " + following  # "were killed when their car hit a mine": how they were killed
     if trigger.event_type is not None and trigger.strength == 2:
         one_sided = trigger.text.lower().startswith(_ONE_SIDED)
         if trigger.event_type == BATTLES and one_sided and civilian_target and _cue_type(clause) is None:
