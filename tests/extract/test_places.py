@@ -106,6 +106,7 @@ def test_ignores_organisations_adjectives_lowercase_and_ordinary_words(text, gaz
     ("The former prime minister was killed at a rally in Liaquat Bagh, Rawalpindi, on Thursday.",
      ["Rawalpindi"]),
     ("A crowd gathered at Qissa Khwani Bazaar before the blast.", []),
+    ("Commandos stormed the Lal Masjid in Islamabad in July 2007.", ["Islamabad"]),
     # qualifiers, offices and sentence openings are not longer names
     ("Fighting spread to Upper Kurram and Central Kurram overnight.", ["Kurram", "Kurram"]),
     ("Deputy Commissioner Bannu said the curfew would stay.", ["Bannu"]),

@@ -94,6 +94,7 @@ _ORGANISATION_HEADS = frozenset({
     "polytechnic", "medical", "times", "chamber", "cricket", "board", "club", "hotel", "high", "college",
     "institute", "party", "movement", "front", "tigers", "zalmi", "qalandars", "kings", "gladiators",
     "united", "post", "tribune", "today", "observer", "express", "news", "airlines", "railways",
+    "masjid",  # "Lal Masjid": the Red Mosque, not Lal
 })
 # Words right before a place name that make it the end of an organisation's name.
 _ORGANISATION_TAILS = frozenset({
