@@ -49,7 +49,7 @@ class Dashboard {
     probe.previewTargets = () => map.previewTargets();
   }
 
-  async start(mapStarted) {
+  async start(startMap) {
     this.fillFilterOptions();
     this.showViewInForm();
     this.wireForm();
@@ -65,7 +65,7 @@ class Dashboard {
     window.__bw_first_paint = probe.firstPaint;
     performance.mark("bw-first-paint");
     document.body.dataset.firstPaint = "true";
-    const mapDrawn = mapStarted.then((ok) => {
+    const mapDrawn = startMap().then((ok) => {
       performance.mark("bw-map-loaded");
       probe.mapPath = ok ? "grid" : "none";
       return ok && this.map.show(this.current.mask);
@@ -281,18 +281,22 @@ class Dashboard {
   }
 }
 
-// The map library and its style, the config and the events download in parallel: the map starts at
-// once (the config only adds an optional tile layer) and draws the events once they arrive.
+// The map library, the config and the events download in parallel. The first view is drawn (the map's
+// part on the preview canvas) before the map itself is created, as creating it holds up the page's
+// frames; the config only adds an optional tile layer.
 async function main() {
   const map = new EventMap($("map"), $("map-message"), () => {}, $("map-preview"));
   try {
     const config = getJson(apiPath("config"));
     const bytes = getBytes(apiPath("events/points.bin"));
-    const mapStarted = map.start();
-    config.then((c) => map.addTiles(c.tiles_url), () => {});
+    map.loadLibrary();
     const points = new EventPoints(readPoints(await bytes));
     performance.mark("bw-points-loaded");
-    await new Dashboard(await config, points, map).start(mapStarted);
+    const startMap = () => map.start().then(async (ok) => {
+      if (ok) map.addTiles((await config).tiles_url);
+      return ok;
+    });
+    await new Dashboard(await config, points, map).start(startMap);
   } catch (error) {
     $("count").textContent = `The events could not be loaded: ${error.message}`;
     document.body.dataset.ready = "error";

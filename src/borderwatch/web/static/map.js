@@ -120,6 +120,7 @@ export class EventMap {
     this.preview = preview; // a 2D canvas over the map, shown until MapLibre has drawn the events
     this.outlines = preview ? fetch(OUTLINES_URL).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
     this.previewFeatures = null; // what the preview last drew
+    this.library = null;
     this.onSelect = onSelect;
     this.map = null;
     this.ready = false;
@@ -131,15 +132,29 @@ export class EventMap {
 
   // Starts the map (without events) while the events and the config download; resolves true once its
   // style has loaded and drawn, false when it cannot run here (the message says why).
+  // The library's download and evaluation, which can run beside everything else (start() waits for it).
+  loadLibrary() {
+    if (!this.library) {
+      this.library = import(MAPLIBRE_URL).then((module) => {
+        performance.mark("bw-map-library-loaded");
+        return module;
+      });
+      this.library.catch(() => {}); // start() reports the failure
+    }
+    return this.library;
+  }
+
+  // Creating the map is started by the page once its first view is on screen: the WebGL context and the
+  // shaders MapLibre compiles hold up every frame of the page until they are done (a second or more in
+  // software GL), the preview's included.
   async start() {
     performance.mark("bw-map-start");
     let maplibregl;
     try {
-      maplibregl = await import(MAPLIBRE_URL);
+      maplibregl = await this.loadLibrary();
     } catch (error) {
       return this.fail(`The map library could not be loaded (${error.message}).`);
     }
-    performance.mark("bw-map-library-loaded");
     return new Promise((resolve) => {
       try {
         this.map = new maplibregl.Map({
