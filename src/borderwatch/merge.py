@@ -149,10 +149,9 @@ def profile_of(m: Mention) -> Profile | None:
 
 def profile_from(mention_id: str, doc_id: str, event_type: str, sub_event_type: str, dates: DateRange | None,
                  place: Place | None, country: str | None, actor1: str | None, actor2: str | None,
-                 claims: Iterable[Claim], evidence: str, words: str | None = None) -> Profile | None:
-    """A merge profile from a mention's fields (the store rebuilds them from rows). A place in another
-    country than the mention's ("from the Afghan side") says nothing of where it happened. `words`: the
-    content words of `evidence` as stored, space-separated, when the store has them."""
+                 claims: Iterable[Claim], evidence: str) -> Profile | None:
+    """A merge profile from a mention's fields (store._profile_from_row builds the same from a row). A
+    place in another country than the mention's ("from the Afghan side") says nothing of where it happened."""
     if dates is None or country is None:
         return None
     p = place if place is not None and place.country == country else None
@@ -163,8 +162,7 @@ def profile_from(mention_id: str, doc_id: str, event_type: str, sub_event_type: 
         admin1=_shared(p.admin1) if p else None, admin2=_shared(p.admin2) if p else None,
         place_id=_shared(p.id) if p else None, place_precision=p.precision if p else None,
         lat=p.lat if p else None, lon=p.lon if p else None, actor1=_shared(actor1), actor2=_shared(actor2),
-        killed=killed_ranges(claims),
-        words=content_words(evidence) if words is None else frozenset(map(intern, words.split())),
+        killed=killed_ranges(claims), words=content_words(evidence),
     )
 
 
