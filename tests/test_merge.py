@@ -155,8 +155,7 @@ def test_a_vague_report_does_not_chain_two_strikes_of_one_night():
     assert merger.event_of["tolo:0"] == merger.event_of["dawn:0"]
     assert merger.event_of["bbc:0"] == merger.event_of["dawn:1"]
     vague_report = profile(mention("afp", 0, place=None, country="AF"))
-    candidates = {e: [] for e in merger.candidates(vague_report)}
-    assert set(candidates) == {merger.event_of["dawn:0"], merger.event_of["dawn:1"]}
+    assert set(merger.candidates(vague_report)) == {merger.event_of["dawn:0"], merger.event_of["dawn:1"]}
     vague = merger.add(vague_report)
     assert vague.event_id is None and vague.why == {"reason": "ambiguous: a report naming no province fits 2 events"}
     assert len(merger.members) == 3

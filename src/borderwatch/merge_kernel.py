@@ -565,7 +565,8 @@ def gather(ints, events, counts, docs, table, nodes, found, p, skip_document):
 def merge_row(ints, coords, words, killed, events, counts, docs, table, nodes, found, p):
     """Merge row p: gather its candidates, choose its event (merge.choose_event's rules), make it a member
     and index it. Returns (event number, mean score); the event is new when its number is counts'
-    N_EVENTS - 1 after the call and the score is 0, and its KEY must then be set. A negative number
+    N_EVENTS - 1 after the call, and its KEY must then be set; the second value is then 0, or how many
+    events an ambiguous report (no province, fits several) fitted. A negative number
     (NEED_...) says which array to grow first; nothing was changed then."""
     n_events = counts[N_EVENTS]
     if n_events == events.shape[0]:
