@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if local is not None and dask is not None:
             same = "the same" if dask["events"] == local["events"] else "DIFFERENT"
             print(f"speed-up {local['seconds'] / dask['seconds']:.2f}x; both stores hold {same} number of events")
-        for name in ("local.db", "dask.db"):
+        for name in sorted(f"{engine}.db" for engine in engines):  # only the stores this sitting made
             for suffix in ("", "-wal", "-shm"):
                 (work / (name + suffix)).unlink(missing_ok=True)
     return 0

@@ -36,6 +36,17 @@ def test_score_is_at_or_above_its_floor(scores, gold_set: str, metric: str) -> N
     got = scores[gold_set]
     values = {"precision": got.precision, "recall": got.recall, "f1": got.f1}
     values.update({name: acc.accuracy for name, acc in got.fields.items()})
+    values["merge_f1"] = got.merge.f1
     value, floor = values[metric], FLOORS[gold_set][metric]
     assert value is not None, f"{metric} could not be computed on {gold_set}"
     assert value >= floor, f"{gold_set} {metric} fell to {value:.3f}, below its floor {floor:.3f}"
+
+
+# The merging issue's target: events that should be one, over all events.
+DUPLICATE_CEILING = 0.02
+
+
+@pytest.mark.parametrize("gold_set", sorted(FLOORS))
+def test_duplicate_rate_is_at_or_under_the_target(scores, gold_set: str) -> None:
+    rate = scores[gold_set].duplicate_rate
+    assert rate is not None and rate <= DUPLICATE_CEILING, f"{gold_set} duplicate rate {rate}"

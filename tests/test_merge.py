@@ -11,6 +11,7 @@ import pytest
 from borderwatch.merge import (
     DAY_LAG,
     MERGE_THRESHOLD,
+    THIN_THRESHOLD,
     Decision,
     Merger,
     Profile,
@@ -173,6 +174,70 @@ def test_a_vague_report_that_fits_one_event_joins_it():
     merger.add(profile(mention("dawn", 1, place=BARMAL, kind=CLASH)))  # another type: not a candidate
     vague = merger.add(profile(mention("afp", 0, place=None, country="AF")))
     assert vague.event_id == merger.event_of["dawn:0"]
+
+
+DECEMBER = DateRange(date(2014, 12, 1), date(2014, 12, 31), Precision.MONTH)
+RAID = ("Battles", "Attack")
+
+
+def _school_report(doc: str, ordinal: int = 0, **fields) -> Mention:
+    values = {"kind": RAID, "when": day(16, 12, 2014), "place": PESHAWAR, "actor1": "TTP", "actor2": "CIV-PAK",
+              "killed": [(141, "ISPR")],
+              "text": "Gunmen stormed an army-run college in Peshawar and killed 141 people."} | fields
+    return mention(doc, ordinal, **values)
+
+
+# A background reference in a later article: a month, the district, the type; no actors and no toll.
+_REFERENCE = {"when": DECEMBER, "actor1": None, "actor2": None, "killed": (),
+              "text": "It was the worst attack since the massacre at the Army Public School in December 2014."}
+
+
+def test_a_thin_reference_joins_the_one_event_of_its_district_month_and_type():
+    """With no actors or toll to compare, the reference cannot reach MERGE_THRESHOLD: it is scored against
+    the lower THIN_THRESHOLD, and joins the one event it fits."""
+    reference = profile(_school_report("later", **_REFERENCE))
+    report = profile(_school_report("dawn"))
+    s = score_pair(reference, report)
+    assert s.veto is None and THIN_THRESHOLD <= s.total < MERGE_THRESHOLD
+    decision = choose_event(reference, {"ev-school": [report]})
+    assert decision.event_id == "ev-school"
+    # the same score is not enough where actors could be compared and agree on nothing
+    named = profile(_school_report("later", **(_REFERENCE | {"actor1": "PAK-MIL"})))
+    assert choose_event(named, {"ev-school": [report]}).event_id is None
+    # nor where the reference names only the province
+    vaguer = profile(_school_report("later", **(_REFERENCE | {"place": Place(
+        "adm1:PK.03", "Khyber Pakhtunkhwa", "PK", "Khyber Pakhtunkhwa", None, 34.5, 72.0, 3)})))
+    assert choose_event(vaguer, {"ev-school": [report]}).event_id is None
+
+
+def test_a_thin_reference_that_fits_two_events_joins_neither():
+    """Two attacks in Peshawar in one December: a reference that cannot tell them apart stays its own
+    event, in the compiled path and the store's alike."""
+    school = profile(_school_report("dawn"))
+    market = profile(_school_report("tribune", when=day(3, 12, 2014), actor2="CIV-PAK", killed=[(12, None)],
+                                    text="Gunmen opened fire in a crowded market in Peshawar, killing 12."))
+    reference = profile(_school_report("later", **_REFERENCE))
+    decision = choose_event(reference, {"ev-school": [school], "ev-market": [market]})
+    assert decision.event_id is None
+    assert decision.why == {"reason": "ambiguous: a report with no actors or toll to compare fits 2 events"}
+    merger = Merger()
+    merger.add(school)
+    merger.add(market)
+    got = merger.add(reference)
+    assert got.event_id is None and got.why == decision.why
+
+
+def test_the_compiled_merger_and_choose_event_agree_on_thin_reports():
+    """Day reports and thin references in one district, in every order: the two paths decide alike."""
+    days = [day(d, 12, 2014) for d in (3, 16, 16, 20)]
+    stream = []
+    for i in range(24):
+        if i % 3 == 2:
+            stream.append(profile(_school_report(f"d{i}", **_REFERENCE)))
+        else:
+            stream.append(profile(_school_report(f"d{i}", when=days[i % 4], killed=[(5 + 3 * (i % 4), None)])))
+    decisions = _replay(stream, 4)
+    assert any("no actors or toll" in d.why.get("reason", "") for d in decisions)
 
 
 def test_merge_mentions_keeps_undated_mentions_apart():

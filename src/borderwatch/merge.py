@@ -13,7 +13,8 @@ costs a few candidate lookups, not a pass over the world.
    `WEIGHTS`; a *veto* (different districts far apart, dates days apart, different countries) makes a
    pair impossible whatever the rest says.
 3. **Clustering** (`choose_event`): a mention joins the candidate event with the best *mean* score over
-   its first members, when that mean reaches `MERGE_THRESHOLD` (higher for a report naming no province),
+   its first members, when that mean reaches `MERGE_THRESHOLD` (higher for a report naming no province;
+   lower for a `thin` pair, that can compare neither actors nor tolls, which must then fit one event),
    no member vetoes it, and the event has no mention from the same document yet (a document tells each
    event once). Average linkage with vetoes
    is what stops chaining: a Khost strike never joins a Paktika strike of the same night through a
@@ -62,6 +63,11 @@ NUMBER_CLASH = -0.5
 WORD_SCALE = 3.0
 # A report that names no province must score this much more to join an event (see threshold_for).
 VAGUE_MARGIN = 0.15
+# A *thin* pair cannot compare actors (one side names neither role) or tolls (one side gives none), but
+# agrees on the district or the place and on the ACLED type: a background reference ("the massacre at the
+# Army Public School in Peshawar in December 2014") against the report of it. Its threshold is
+# MERGE_THRESHOLD scaled to the weight of the parts that can speak; such a report must fit one event alone.
+THIN_THRESHOLD = MERGE_THRESHOLD * (1 - WEIGHTS["actors"] - WEIGHTS["numbers"])
 # The place part when both name one province and only one names a district: they agree, less surely.
 PROVINCE_ONLY_PLACE = 0.6
 # Reports of one event differ by a day at most ("late on Sunday" / "on Monday", time zones, filing lag).
@@ -339,16 +345,33 @@ class Decision:
 NO_EVENT_REASON = "no candidate event scored high enough"
 
 
-def ambiguous_reason(fitted: int) -> str:
+def ambiguous_reason(fitted: int, *, province_named: bool = False) -> str:
+    if province_named:
+        return f"ambiguous: a report with no actors or toll to compare fits {fitted} events"
     return f"ambiguous: a report naming no province fits {fitted} events"
+
+
+def thin(a: Profile, b: Profile) -> bool:
+    """Whether `a` and `b` agree on the district (or the place) and the ACLED type but can compare neither
+    actors nor tolls (see THIN_THRESHOLD)."""
+    if a.event_type != b.event_type or (a.killed and b.killed):
+        return False
+    if (a.actor1 is not None and b.actor1 is not None) or (a.actor2 is not None and b.actor2 is not None):
+        return False
+    if a.place_id is not None and a.place_id == b.place_id:
+        return True
+    return a.admin1 is not None and a.admin1 == b.admin1 and a.admin2 is not None and a.admin2 == b.admin2
 
 
 def threshold_for(p: Profile, members: Sequence[Profile]) -> float:
     """MERGE_THRESHOLD, raised by VAGUE_MARGIN when a side names no province: such a report has no
     place to object with, so the same day, type and actors are not enough; its toll or words must
-    agree too."""
+    agree too. Lowered to THIN_THRESHOLD when every member is a thin pair with `p` (then `choose_event`
+    lets `p` join only an event it fits alone)."""
     if p.admin1 is None or any(m.admin1 is None for m in members):
         return MERGE_THRESHOLD + VAGUE_MARGIN
+    if members and all(thin(p, m) for m in members):
+        return THIN_THRESHOLD
     return MERGE_THRESHOLD
 
 
@@ -370,10 +393,11 @@ def choose_event(p: Profile, candidates: Mapping[str, Sequence[Profile]]) -> Dec
             closest = scored[totals.index(max(totals))]
             best = Decision(event_id, mean, {"mean": round(mean, 3), "members_scored": len(totals),
                                             **score_pair(p, closest).as_dict()})
-    if best is not None and passed > 1 and p.admin1 is None:
+    if best is not None and passed > 1 and (p.admin1 is None or best.score < MERGE_THRESHOLD):
         # "attacks on posts along the border": a report naming no province that fits two events (two fronts
-        # of one night, each placed by another report) cannot say which it tells; it is not made one of them
-        return Decision(None, 0.0, {"reason": ambiguous_reason(passed)})
+        # of one night, each placed by another report) cannot say which it tells; it is not made one of them.
+        # Nor is a thin report that reached only its lower threshold ("a bombing in Peshawar in 2009").
+        return Decision(None, 0.0, {"reason": ambiguous_reason(passed, province_named=p.admin1 is not None)})
     return best or Decision(None, 0.0, {"reason": NO_EVENT_REASON})
 
 
@@ -446,7 +470,9 @@ class MergerDecision:
     @property
     def why(self) -> dict:
         if self.event_id is None:
-            return {"reason": ambiguous_reason(self._fitted) if self._fitted else NO_EVENT_REASON}
+            if not self._fitted:
+                return {"reason": NO_EVENT_REASON}
+            return {"reason": ambiguous_reason(self._fitted, province_named=self._merger.names_province(self._row))}
         return self._merger.why(self._row, self.score)
 
     def as_decision(self) -> Decision:
@@ -520,6 +546,9 @@ class Merger:
         parts = dict(zip(_PART_NAMES, (round(v, 3) for v in self._why.tolist()), strict=False))
         return {"mean": round(mean, 3), "members_scored": int(scored), **parts,
                 "total": round(float(self._why[6]), 3)}
+
+    def names_province(self, row: int) -> bool:
+        return bool(self._features.ints[row, self._kernel.ADMIN1] >= 0)
 
     def candidates(self, p: Profile) -> list[str]:
         """The events `p` is compared with, in the order they are tried (by id); `p` is not added."""

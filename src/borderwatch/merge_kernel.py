@@ -188,6 +188,7 @@ _NEAR_KM = rules.NEAR_KM
 _NEAR_DEGREES = rules.NEAR_KM / 100
 _THRESHOLD = rules.MERGE_THRESHOLD
 _VAGUE_THRESHOLD = rules.MERGE_THRESHOLD + rules.VAGUE_MARGIN
+_THIN_THRESHOLD = rules.THIN_THRESHOLD
 _MAX_SCORED = rules.MAX_MEMBERS_SCORED
 _W = tuple(rules.WEIGHTS[name] for name in ("date", "place", "type", "actors", "numbers", "words"))
 _W0, _W1, _W2, _W3, _W4, _W5 = _W
@@ -347,20 +348,37 @@ def _choose(ints, coords, words, killed, events, p, found, n):
             continue
         total = 0.0
         vague = ints[p, ADMIN1] < 0
+        all_thin = True
         for t in range(k):
             m = events[e, SCORED + t]
             _parts(ints, coords, words, killed, p, m, parts)
             total += _weighted(parts)
             if ints[m, ADMIN1] < 0:
                 vague = True
+            if all_thin and not _thin(ints, p, m):
+                all_thin = False
         mean = total / k
-        if mean >= (_VAGUE_THRESHOLD if vague else _THRESHOLD):
+        threshold = _VAGUE_THRESHOLD if vague else (_THIN_THRESHOLD if all_thin else _THRESHOLD)
+        if mean >= threshold:
             passed += 1
             if best < 0 or mean > best_mean:
                 best, best_mean = c, mean
-    if passed > 1 and ints[p, ADMIN1] < 0:
-        return -1, float(passed)  # a report naming no province that fits two events joins neither
+    if passed > 1 and (ints[p, ADMIN1] < 0 or best_mean < _THRESHOLD):
+        return -1, float(passed)  # a report naming no province, or a thin one, that fits two events joins neither
     return best, best_mean
+
+
+@numba.njit(cache=True)
+def _thin(ints, a, b):
+    """merge.thin(a, b)."""
+    if ints[a, TYPE] != ints[b, TYPE] or (ints[a, KILLED_N] > 0 and ints[b, KILLED_N] > 0):
+        return False
+    if (ints[a, ACTOR1] >= 0 and ints[b, ACTOR1] >= 0) or (ints[a, ACTOR2] >= 0 and ints[b, ACTOR2] >= 0):
+        return False
+    if ints[a, PLACE] >= 0 and ints[a, PLACE] == ints[b, PLACE]:
+        return True
+    return ints[a, ADMIN1] >= 0 and ints[a, ADMIN1] == ints[b, ADMIN1] and ints[a, ADMIN2] >= 0 and \
+        ints[a, ADMIN2] == ints[b, ADMIN2]
 
 
 @numba.njit(cache=True)
