@@ -101,6 +101,15 @@ def test_non_events_give_no_trigger(sentence):
     assert find_triggers(sentence) == []
 
 
+@pytest.mark.parametrize(("sentence", "modal"), [
+    ("QUETTA, May 6 (Wire) — Gunmen stormed a college in Quetta on Monday.", False),  # the month
+    ("The attack on the post in Zhob on 3 May killed two soldiers.", False),
+    ("Militants may attack polling stations in Bannu, police warned.", True),  # the modal
+])
+def test_may_is_a_modal_only_in_lower_case(sentence, modal):
+    assert (find_triggers(sentence) == []) is modal
+
+
 @pytest.mark.parametrize(("sentence", "live", "referred"), [
     ("The raid came in retaliation for the attack on the convoy.", "raid", "attack"),
     ("Pakistan said the raids were in retaliation for the attack on its convoy.", "raids", "attack"),

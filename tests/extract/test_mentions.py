@@ -413,3 +413,36 @@ def test_a_killing_told_with_how_it_happened_in_a_when_clause_takes_that_type():
     mentions = extract("Two tribal elders were killed on Monday when their car hit a mine in South Waziristan.",
                        date(2024, 5, 8))
     assert [(m.event_type, m.sub_event_type) for m in mentions] == [IED]
+
+
+@pytest.mark.parametrize(("text", "killed"), [
+    ("QUETTA, June 3 (Wire) — Gunmen stormed a hotel in Quetta and killed nine guests before police "
+     "commandos ended a siege that lasted six hours.", 9),
+    ("MARDAN, June 3 (Wire) — Four attackers raided a police training centre in Mardan and shot dead two "
+     "recruits before they were killed in the ensuing gun battle with troops.", 2),
+    ("KOHAT, June 3 — Eleven people were killed when militants attacked a bus depot in Kohat, before security "
+     "forces shot all of them dead after a shootout that went on for an hour.", 11),
+])
+def test_the_fight_that_ends_an_assault_is_that_assault(text, killed):
+    mentions = extract(text, date(2024, 6, 3))
+    assert len(mentions) == 1
+    assert [c.count.count or c.count.min for c in mentions[0].claims] == [killed]
+
+
+def test_a_fight_days_after_an_assault_is_an_event_of_its_own():
+    mentions = extract("BANNU, June 3 — Militants attacked a checkpost in Bannu, two days before troops clashed "
+                       "with fighters in Lakki Marwat.", date(2024, 6, 3))
+    assert len(mentions) == 2
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    # the dateline gives the day it was filed; the lead, the day it happened
+    ("QUETTA, June 6 (Wire) — Gunmen attacked a college in Quetta on Monday, killing 23 people.", date(2024, 6, 3)),
+    ("PESHAWAR, May 6 (Wire) — Gunmen stormed a school in Peshawar on Saturday, killing four guards.",
+     date(2024, 5, 4)),
+    # with no date in the lead, the filing date is the best there is
+    ("QUETTA, June 6 (Wire) — Gunmen attacked a college in Quetta, killing 23 people.", date(2024, 6, 6)),
+])
+def test_the_leads_date_wins_over_the_datelines(text, day):
+    mentions = extract(text, date(2024, 6, 6) if "June" in text else date(2024, 5, 6))
+    assert [m.date.start for m in mentions] == [day]

@@ -206,7 +206,7 @@ _FALSE_FRIENDS = re.compile(
 
 # Words in the clause before a trigger that make it a plan, threat, hypothetical or denial.
 _IRREALIS_BEFORE = re.compile(
-    r"\b(?:will|would|could|may|might|should|shall|can|cannot|can't|must|threaten(?:s|ed|ing)?|"
+    r"\b(?:will|would|could|(?-i:may)|might|should|shall|can|cannot|can't|must|threaten(?:s|ed|ing)?|"
     r"vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|warn(?:s|ed|ing)?|plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|"
     r"prepar(?:e|es|ed|ing)|ready|reserves?|wants?|wanted|seek(?:s|ing)?|urg(?:e|es|ed|ing)|"
     r"avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?|deter(?:s|red|ring)?|thwart(?:s|ed|ing)?|foil(?:s|ed|ing)?|"

@@ -88,6 +88,14 @@ _NOT_EVENT_DATE = re.compile(
     r"|\b(?:rose|risen|climbed|reached|jumped|stood|stands|increased)\s+(?:to|at)\s+[\d,]+\s+(?:on\s+)?$",
     re.I,
 )  # "since 2022", "prior to March 18", "the toll rose to 100 on Tuesday": not when the event happened
+# "stormed a school and killed 141 before commandos ended a siege", "were killed in the ensuing gun battle":
+# the fight that ends an assault, told after it in the same sentence, is that assault's end, not an event.
+_ASSAULT = re.compile(r"(?:storm|raid|attack|assault|open|fired|overr|besieg)", re.I)
+_ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?|exchanges? of fire|"
+                           r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting)$", re.I)
+_ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
+_ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
+_LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
 _TALLY = re.compile(r"\b\d[\d,]*\s+(?:(?!in\b|on\b|at\b|during\b|after\b|from\b)[\w-]+\s+){0,2}"
                     r"(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
 _ORIGIN_BEFORE = re.compile(
@@ -200,6 +208,8 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
         if i - anchor_at > ANCHOR_YEAR_SENTENCES:
             anchor_year = None
         dates = _anchor_offsets(find_dates(sentence.text, document.published, anchor_year))
+        if not facts:
+            dates = _without_dateline_date(sentence.text, dates)
         if dates and dates[0].range is None and dates[0].offset_days and dates[0].start <= 4 and facts:
             dates[0] = _after_previous(dates[0], facts, p)
         for d in dates:
@@ -218,6 +228,17 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             _read_stances(f, document, theatre)
         facts.append(f)
     return facts
+
+
+def _without_dateline_date(text: str, dates: list[DateMatch]) -> list[DateMatch]:
+    """'QUETTA, June 6 (Wire) — Gunmen attacked a college on Monday': the dateline's date is when the
+    report was filed; the date the lead gives is the act's. The filing date stays only when the lead
+    gives none."""
+    dateline = _DATELINE.match(text)
+    if dateline is None:
+        return dates
+    told = [d for d in dates if d.start >= dateline.end()]
+    return told if told else dates
 
 
 def _read_stances(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
@@ -578,6 +599,7 @@ class _DocumentCoder:
                      and _clause_index(clauses, t.start) not in named_clauses
                      and any(d.range is not None and last_named <= d.start < t.start
                              and _clause_index(clauses, d.start) not in named_clauses for d in f.dates)]
+            named = [t for t in named if not _ends_assault(f.sentence.text, t, named)]
             return sorted(named + alone, key=lambda t: t.start) if alone else named
         recent = self._recent_draft(f) or self._story_event_for(f)
         if triggers and recent is not None and not self._tells_its_own(f, recent):
@@ -1368,6 +1390,23 @@ def _unnamed_officials(actor: ActorMatch) -> bool:
     """'officials said', 'authorities said': no one the reader can hold to the figure (coding guide).
     Police and the military remain sources, and 'Pakistani officials' names a side."""
     return actor.kind == MatchKind.GENERIC and actor.generic == "government" and actor.country is None
+
+
+def _ends_assault(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool:
+    """Whether `t` is the fight that ended an assault named before it in the sentence ("stormed the
+    university ... before security forces killed them after a gun battle"), with no date or day count
+    between them that would make it a later event."""
+    if not _ENDING_FIGHT.search(t.text):
+        return False
+    for a in named:
+        if a.end > t.start or not _ASSAULT.match(a.text):
+            continue
+        between = text[a.end:t.start]
+        if _LATER_DAY.search(between):
+            continue
+        if _ENDED_AFTER.search(between) or _ENSUING.search(text[max(a.end, t.start - 30):t.start]):
+            return True
+    return False
 
 
 def _symmetric(trigger: TriggerMatch) -> bool:
