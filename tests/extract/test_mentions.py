@@ -446,3 +446,62 @@ def test_a_fight_days_after_an_assault_is_an_event_of_its_own():
 def test_the_leads_date_wins_over_the_datelines(text, day):
     mentions = extract(text, date(2024, 6, 6) if "June" in text else date(2024, 5, 6))
     assert [m.date.start for m in mentions] == [day]
+
+
+def _coded(text: str, published: date) -> list[tuple]:
+    return [(m.event_type, m.sub_event_type, m.actor1, m.actor2) for m in extract(text, published)]
+
+
+VAC = ("Violence against civilians", "Attack")
+REGAIN = (BATTLES, "Government regains territory")
+TAKEOVER = (BATTLES, "Non-state actor overtakes territory")
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # a quantity of fighters is still the subject that acted
+    ("Dozens of Pakistani Taliban fighters attacked a police station in Tank late on Monday.", date(2013, 7, 30),
+     [(*CLASH, "TTP", "PAK-POL")]),
+    ("A group of TTP militants attacked a checkpost in Bannu on Monday.", date(2013, 7, 30),
+     [(*CLASH, "TTP", "PAK-MIL")]),
+    # what the attackers carried is not how they struck
+    ("Gunmen armed with rocket-propelled grenades and rifles attacked a police station in Tank on Monday.",
+     date(2013, 7, 30), [(*CLASH, None, "PAK-POL")]),
+    # one person shot, stabbed or gunned down, no armed side named as the victim: violence against civilians
+    ("A tribal elder was shot in the head by Taliban gunmen in Bajaur on Tuesday.", date(2012, 10, 10),
+     [(*VAC, "TTP", "CIV-PAK")]),
+    ("A retired teacher was stabbed to death at his home in Mardan on Sunday.", date(2019, 3, 5),
+     [(*VAC, None, "CIV-PAK")]),
+    ("Gunmen shot dead two policemen in Peshawar on Tuesday.", date(2019, 3, 5), [(*CLASH, None, "PAK-POL")]),
+    # a car driven into a crowd with explosives in it is a suicide bombing
+    ("A bomber drove a pick-up packed with explosives into a crowd in Lakki Marwat on Friday, killing 30 people.",
+     date(2010, 1, 3), [("Explosions/Remote violence", "Suicide bomb", None, "CIV-PAK")]),
+])
+def test_who_acted_and_how(text, published, expected):
+    assert _coded(text, published) == expected
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("Troops regained control of the town of Mingora on Saturday after days of street fighting.", date(2009, 5, 31),
+     [(*REGAIN, "PAK-MIL", None)]),
+    ("Security forces cleared the Tirah valley of militants on Monday, the army said.", date(2014, 3, 12),
+     [(*REGAIN, "PAK-MIL", None)]),
+    # the same words for an armed group taking ground are its takeover; a state's forces taking a town in
+    # their own country regain it
+    ("Taliban fighters recaptured the district centre of Musa Qala on Monday.", date(2015, 8, 28),
+     [(*TAKEOVER, "AFG-TALIBAN", None)]),
+    ("Pakistani troops captured the town of Mingora on Saturday.", date(2009, 5, 31), [(*REGAIN, "PAK-MIL", None)]),
+])
+def test_ground_taken_back_by_the_state_is_government_regains_territory(text, published, expected):
+    assert _coded(text, published) == expected
+
+
+def test_a_town_and_its_district_of_the_same_name_as_a_valley_are_one_place():
+    mentions = extract("Gunmen attacked a police post in Mingora, the main town of Swat, on Saturday.",
+                       date(2009, 5, 31))
+    assert [m.place.name for m in mentions] == ["Mingora"]
+
+
+def test_an_attack_on_a_diplomat_names_no_host_civilians():
+    mentions = extract("The ambassador survived an attempt on his life at the embassy in Kabul in December 2022.",
+                       date(2023, 1, 5))
+    assert [(m.event_type, m.actor2) for m in mentions] == [("Violence against civilians", None)]

@@ -21,6 +21,7 @@ IED = (EXPLOSIONS, "Remote explosive/landmine/IED")
 GRENADE = (EXPLOSIONS, "Grenade")
 CLASH = (BATTLES, "Armed clash")
 TAKEOVER = (BATTLES, "Non-state actor overtakes territory")
+REGAIN = (BATTLES, "Government regains territory")
 CIVILIAN_ATTACK = (VIOLENCE_AGAINST_CIVILIANS, "Attack")
 ABDUCTION = (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance")
 GENERIC = (None, None)
@@ -42,6 +43,8 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
      r"detonated (?:an? |his |her |their )?(?:suicide |explosive )?vests?", SUICIDE, 2),
     (r"drove (?:an? |his |their )?(?:explosives?[- ](?:laden|packed|filled)|bomb[- ]laden) (?:vehicle|car|truck|van)",
      SUICIDE, 2),
+    (r"(?:drove|rammed|crashed) (?:an? |his |their )?(?:vehicle|car|truck|van|pick-?up)s? (?:packed|laden|loaded|"
+     r"filled|rigged|stuffed) with explosives", SUICIDE, 2),
     (r"rammed (?:an? |two |three |his |their )?(?:explosives?[- ](?:laden|packed) )?(?:vehicles?|cars?|trucks?)",
      SUICIDE, 2),
     (r"(?:roadside|car|truck|motorcycle|bicycle|remote[- ]controlled|magnetic|sticky) bombs?", IED, 2),
@@ -65,9 +68,16 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
      r"border post|border crossing)", TAKEOVER, 2),
     (r"(?:captured|seized|overran)(?= (?-i:[A-Z]))", TAKEOVER, 2),  # "captured Spin Boldak"
     (r"sieges?", CLASH, 2),
+    # taking ground back: the state's forces, as a rule (mentions.py turns it round when a group does it)
+    (r"(?:regained|regain|retook|retaken|recaptured|recapture|reclaimed|wrested back|re-established)"
+     r"(?: full| complete)?(?: control(?: of| over)?)?|"
+     r"(?:cleared|flushed|purged) (?:[\w-]+ ){0,4}?of (?:militants|terrorists|insurgents|the taliban|khwarij)|"
+     r"(?:pushed|drove|driven|flushed|ousted|expelled) (?:them|the (?:taliban|militants|insurgents|terrorists)|"
+     r"militants|insurgents|terrorists) out of", REGAIN, 2),
     (r"strikes?|struck|bombed|pounded|strafed|hit(?=\s+(?:\w+\s+)?(?:targets?|hideouts?|positions?|camps?|"
      r"posts?|compounds?|homes?|houses?|villages?|bases?))", AIR, 1),
     (r"attack(?:s|ed|ing)?|killed|killing|martyred|shot dead|gunned down|assassinated|slain|eliminated|"
+     r"stabbed(?: to death)?|(?:hacked|beaten|clubbed) to death|strangled|burn(?:ed|t) alive|"
      # "was shot in the head", "shot a teacher at close range", "shot and wounded": a shooting, not a film
      r"shot(?=\s+(?:[\w'-]+\s+){0,3}?(?:and (?:killed|wounded|injured)|in the (?:head|chest|neck|back|legs?|face)"
      r"|at (?:point-blank|close) range))|"
@@ -292,6 +302,10 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
     (re.compile(r"\b(?:artillery|mortars?|rockets?|missiles?|shell(?:s|ing|ed)|heavy weapons|"
                 r"bombardment|howitzers?|long-range)\b", re.I), SHELLING),
 ]
+# Killings of one person by hand or gun: with no armed side named as the victim, the victim is a civilian
+# ("Malala was shot in the head by Taliban gunmen", "the cleric was stabbed to death at his home").
+PERSONAL_KILLINGS = ("shot", "gunned down", "assassinated", "stabbed", "hacked to death", "beaten to death",
+                     "clubbed to death", "strangled", "burned alive", "burnt alive")
 # Acts done to someone, not fights between two sides: aimed at civilians they are attacks on civilians.
 _ONE_SIDED = ("opened fire", "fired", "firing", "unprovoked firing", "indiscriminate firing", "stormed", "raid",
               "assault", "ambush")
@@ -300,6 +314,10 @@ _DAMAGED_AIRCRAFT = re.compile(
     r"\b(?:damag|destroy|torch|set fire to |hit)\w*\s+(?:[\w-]+\s+){0,3}?(?:aircraft|jets?|planes?|"
     r"helicopters?|drones?)\b|\b(?:aircraft|jets?|planes?|helicopters?|drones?)\s+(?:were|was)\s+"
     r"(?:damaged|destroyed|torched|set on fire)\b", re.I)
+# "fighters armed with rocket-propelled grenades attacked the prison": what they carried, not how they struck
+_EQUIPMENT = re.compile(
+    r"\b(?:armed|equipped|laden) with\s+(?:[\w-]+,?\s+){0,6}?(?:grenades?|RPGs?|rockets?|launchers?|guns?|"
+    r"rifles?|weapons?|Kalashnikovs?|explosives?|vests?|pistols?|mortars?)(?![\w-])", re.I)
 _LAUNCHED = re.compile(r"\b(missile|rocket)s?\b", re.I)
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
@@ -408,7 +426,7 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause.
     `following` is what later clauses add; only the weapons of ground fire are read from there ("...
     with heavy weapons"), not aircraft that were merely damaged ("..., damaging three aircraft")."""
-    clause = _DAMAGED_AIRCRAFT.sub(" ", clause)
+    clause = _EQUIPMENT.sub(" ", _DAMAGED_AIRCRAFT.sub(" ", clause))
     if _cue_type(clause) is None and _cue_type(following) in (SHELLING, GRENADE):
         clause = clause + " " + following
     elif (trigger.event_type is None and _cue_type(clause) is None and _WHEN_CLAUSE.match(following)

@@ -31,7 +31,10 @@ from borderwatch.extract.claims import (
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
     AIR,
+    PERSONAL_KILLINGS,
+    REGAIN,
     SHELLING,
+    TAKEOVER,
     TriggerMatch,
     clause_bounds,
     find_triggers,
@@ -48,6 +51,7 @@ from borderwatch.extract.stance import StanceMatch, find_stances
 from borderwatch.gazetteer import place_contains
 from borderwatch.model import (
     EXPLOSIONS,
+    VIOLENCE_AGAINST_CIVILIANS,
     Claim,
     ClaimKind,
     DateRange,
@@ -96,6 +100,9 @@ _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
 _LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
+# An embassy's staff are the sending country's people, not the host's civilians.
+_DIPLOMATIC = re.compile(r"\b(?:embass(?:y|ies)|consulates?|ambassadors?|diplomat(?:s|ic)?|envoys?|"
+                         r"high commission)\b", re.I)
 _TALLY = re.compile(r"\b\d[\d,]*\s+(?:(?!in\b|on\b|at\b|during\b|after\b|from\b)[\w-]+\s+){0,2}"
                     r"(?:attacks|incidents|strikes|bombings|operations)\b", re.I)
 _ORIGIN_BEFORE = re.compile(
@@ -734,7 +741,8 @@ class _DocumentCoder:
                 actor2_match = None
             targets_civilians = True
         else:
-            targets_civilians = self._targets_civilians(f, actor2_match, clause)
+            targets_civilians = self._targets_civilians(f, actor2_match, clause) or (
+                actor2_match is None and trigger.text.lower().startswith(PERSONAL_KILLINGS))
         event_type, sub_type = resolve_event_type(trigger, clause_text, targets_civilians, following)
         wave = self.next_wave
         self.next_wave += 1
@@ -764,7 +772,7 @@ class _DocumentCoder:
                 # one side is not both ("Afghan Taliban forces attacked border posts ... and its retaliation
                 # killed 200 Taliban"): the target read is another act's, and the target stays unknown
                 actor2_match, actor2 = None, None
-            kind = (event_type, sub_type)
+            kind = self._territory_kind((event_type, sub_type), actor1, country, when)
             if kind == SHELLING and launched_weapon(trigger) == "missile" and self._from_outside(actor1):
                 kind = AIR  # "an American missile strike in South Waziristan": no outside army has guns there
             d = _Draft(f, trigger, kind[0], kind[1], date_range, date_match, f if date_match else None,
@@ -865,6 +873,21 @@ class _DocumentCoder:
             return country
         others = [c for c in self.theatre.countries if c != country]
         return others[0] if len(others) == 1 else country
+
+    def _territory_kind(self, kind: tuple[str, str], actor1: str | None, country: str | None,
+                        when: date | None) -> tuple[str, str]:
+        """Ground taken is ACLED's 'Government regains territory' when the state's own forces take it in
+        their country, and 'Non-state actor overtakes territory' when an armed group does, whatever verb
+        the report used ("the Taliban retook the district", "troops captured the town")."""
+        if kind not in (TAKEOVER, REGAIN) or not actor1 or actor1 not in self.theatre.actors:
+            return kind
+        actor = self.theatre.actors.get(actor1)
+        state = actor.inter_on(when) == 1
+        if kind == REGAIN and not state:
+            return TAKEOVER
+        if kind == TAKEOVER and state and country is not None and actor.country == country:
+            return REGAIN
+        return kind
 
     def _from_outside(self, actor_id: str | None) -> bool:
         """Whether an armed actor is a state's force from outside the theatre (the US): its missiles come
@@ -1203,11 +1226,14 @@ class _DocumentCoder:
         return dataclasses.replace(place, lat=province.lat, lon=province.lon, precision=max(place.precision, 3))
 
     def _civilian_target(self, d: _Draft) -> str | None:
-        """An attack whose only reported dead and wounded are civilians was aimed at civilians (ACLED)."""
+        """An attack whose only reported dead and wounded are civilians was aimed at civilians (ACLED), and
+        so was violence against civilians that names no other victim (ACLED's definition of the type)."""
         groups = [c.victim_group for c in d.claims if c.kind in (ClaimKind.KILLED, ClaimKind.INJURED)]
-        if d.actor2 is not None or not groups or d.event_type == "Battles":
+        if d.actor2 is not None or d.event_type == "Battles":
             return d.actor2
-        if all(g in ("civilians", "women", "children") for g in groups):
+        unnamed = d.event_type == VIOLENCE_AGAINST_CIVILIANS and not any(
+            _DIPLOMATIC.search(s.text) for s in d.evidence)
+        if unnamed or (groups and all(g in ("civilians", "women", "children") for g in groups)):
             when = d.date.start if d.date else None
             return self.theatre.generic_actor("civilians", d.country, when)
         return None
@@ -1484,6 +1510,10 @@ def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
             continue  # "the Daraban area of Dera Ismail Khan": the district (or its eponymous town) around
         if any(k.place.id == p.place.id for k in keep):
             continue
+        if p.place.admin2 is not None and p.text.lower() == p.place.admin2.lower() and any(
+                q is not p and q.place.id != p.place.id and q.place.admin2 == p.place.admin2
+                and q.place.country == p.place.country and q.place.precision <= p.place.precision for q in places):
+            continue  # "Mingora, the main town of Swat": a name that is also its district's names the district
         keep.append(p)
     return keep
 

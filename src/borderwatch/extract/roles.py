@@ -46,6 +46,10 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s
 # "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
 _MEMBERS_OF = re.compile(r"\b(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
                          r"commanders)\s+of\s+(?:the\s+)?$", re.I)
+# "Dozens of Pakistani Taliban fighters attacked": a quantity of the actor, not a preposition governing it
+_QUANTITY_OF = re.compile(r"(?:^|\b)(?:dozens|scores|hundreds|thousands|several|some|many|most|all|both|"
+                          r"\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+(?:group|band|squad|"
+                          r"number|handful|team|unit|gang|convoy))\s+of\s+(?:the\s+)?$", re.I)
 _TARGETS_OF = re.compile(r"\btargets?\W*\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
 _POSSESSIVE_OR_ADJ_GAP = re.compile(r"^(?:'s|')?\s*(?:[a-z][\w-]*\s+){0,2}$")
 
@@ -130,7 +134,7 @@ def _find_actor2(text: str, trigger: TriggerMatch, actors: list[ActorMatch],
 
 def _governed(text: str, actor: ActorMatch) -> bool:
     window = text[max(0, actor.start - 40):actor.start]
-    if _SUBJECT_EXCEPTIONS.search(window) or _MEMBERS_OF.search(window):
+    if _SUBJECT_EXCEPTIONS.search(window) or _MEMBERS_OF.search(window) or _QUANTITY_OF.search(window):
         return False
     return bool(_GOVERNED_BEFORE.search(window))
 
