@@ -505,3 +505,32 @@ def test_an_attack_on_a_diplomat_names_no_host_civilians():
     mentions = extract("The ambassador survived an attempt on his life at the embassy in Kabul in December 2022.",
                        date(2023, 1, 5))
     assert [(m.event_type, m.actor2) for m in mentions] == [("Violence against civilians", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the forces trained at a police college are police; an army-run school's pupils are civilians
+    ("Gunmen stormed a police training college on the outskirts of Quetta on Monday, killing 20 recruits.",
+     [(*CLASH, None, "PAK-POL")]),
+    ("Gunmen stormed the Army Public School in Peshawar on Tuesday, killing 20 pupils.",
+     [(*VAC, None, "CIV-PAK")]),
+    # the weapon's noun and the verb it takes are one act, placed where it struck (not at the dateline)
+    ("PESHAWAR, June 24 (Wire) — Missiles fired by a U.S. drone struck a compound near Makeen on Tuesday.",
+     [(*AIR, "USA-MIL", None)]),
+])
+def test_the_target_and_the_act(text, expected):
+    assert _coded(text, date(2016, 6, 24)) == expected
+
+
+def test_one_of_a_kind_is_a_class_not_an_act():
+    from borderwatch.extract.events import find_triggers
+
+    assert [t.text for t in find_triggers("It was one of the deadliest strikes since the campaign began.")] == []
+    assert [t.text for t in find_triggers("The deadliest strike since March killed 40.")] != []
+
+
+def test_a_coordinate_clause_with_its_own_day_is_a_clause():
+    from borderwatch.extract.events import clause_bounds
+
+    text = "On Monday a bomber hit an office in Islamabad, and on Friday a car bomb killed 40 in Peshawar."
+    assert [text[a:b].strip(" ,") for a, b in clause_bounds(text)] == [
+        "On Monday a bomber hit an office in Islamabad", "and on Friday a car bomb killed 40 in Peshawar."]

@@ -279,6 +279,11 @@ _QUANTITY_NOUNS = ("series", "spate", "spree", "wave", "string", "number", "incr
 # Clause boundaries: subordinate clauses usually describe a different event ("after the group attacked").
 CLAUSE_BOUNDARY_RE = re.compile(
     r"[;:]|\s[-–]\s|,\s+(?:while|whereas|but)\b|,\s+and\b(?=\s+(?:[\w'-]+\s+){0,3}?\w+ed\b)"
+    # "..., and on Friday a car bomb killed 40": a coordinate clause with a time of its own
+    r"|,\s+and\b(?=\s+(?:then\s+)?(?:on|in|at|last|early|late|later|earlier|the\s+next|the\s+following)\s+"
+    r"(?:the\s+)?(?:[\w'-]+\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|morning|afternoon|evening|night|"
+    r"day|week|month|year|\d))"
     # "before dawn" is a time of the act, not a clause about another one
     r"|\b(?:after|before)\b(?!\s+(?:dawn|daybreak|first light|sunrise|sunset|dusk|noon|midday|midnight)\b)"
     r"|\b(?:when|whereas|while|following|as|"

@@ -606,7 +606,8 @@ class _DocumentCoder:
                      and _clause_index(clauses, t.start) not in named_clauses
                      and any(d.range is not None and last_named <= d.start < t.start
                              and _clause_index(clauses, d.start) not in named_clauses for d in f.dates)]
-            named = [t for t in named if not _ends_assault(f.sentence.text, t, named)]
+            named = [t for t in named if not _ends_assault(f.sentence.text, t, named)
+                     and not _predicate_of_named(f.sentence.text, t, named)]
             return sorted(named + alone, key=lambda t: t.start) if alone else named
         recent = self._recent_draft(f) or self._story_event_for(f)
         if triggers and recent is not None and not self._tells_its_own(f, recent):
@@ -1383,6 +1384,11 @@ _WHERE_AFTER = re.compile(r",?\s+where\b", re.I)
 # "attacked a girls' school", "opened fire on a wedding party", "a gun attack at a crowded market".
 _CIVILIAN_SITE = re.compile(
     r"\s+(?:on|at|in|into|inside|against|targeting)?\s*(?:an?|the|two|three|several|its|their)?\s*"
+    # not a police or military training college, academy or school: those who train there are forces
+    # (an army-run school or the Army Public School teaches children: those stay civilian)
+    r"(?!(?:[\w'-]+\s+){0,2}?(?:(?:police|FC|levies|constabulary|commandos?|recruits?)\s+(?:[\w'-]+\s+)?"
+    r"(?:training\s+)?(?:schools?|colleges?|academ(?:y|ies)|cent(?:re|er)s?)|(?:military|army|naval|air force)\s+"
+    r"(?:training|staff|war)\s+(?:schools?|colleges?|cent(?:re|er)s?)|(?:military|naval) academ(?:y|ies))\b)"
     r"(?:[\w'-]+\s+){0,3}?(?:schools?|universit(?:y|ies)|colleges?|madrass?as?|seminar(?:y|ies)|mosques?|"
     r"churche?s?|temples?|shrines?|hospitals?|markets?|bazaars?|hotels?|parks?|rall(?:y|ies)|processions?|"
     r"weddings?|funerals?|(?:passenger )?bus(?:es)?|shops?|restaurants?|courts?|polling stations?)\b", re.I)
@@ -1433,6 +1439,17 @@ def _ends_assault(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool
         if _ENDED_AFTER.search(between) or _ENSUING.search(text[max(a.end, t.start - 30):t.start]):
             return True
     return False
+
+
+# "Missiles fired by a U.S. drone struck a funeral": the act's noun and its verb, one act
+_PREDICATE_GAP = re.compile(r"\s*(?:by\s+(?:[\w.'-]+\s+){1,4})?")
+
+
+def _predicate_of_named(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool:
+    """Whether `t`, a generic verb, is only the verb of a named act just before it (its subject)."""
+    return t.strength == 1 and t.verb and any(
+        n.strength == 2 and not n.verb and n.end <= t.start and _PREDICATE_GAP.fullmatch(text, n.end, t.start)
+        for n in named)
 
 
 def _symmetric(trigger: TriggerMatch) -> bool:
