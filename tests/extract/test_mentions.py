@@ -534,3 +534,20 @@ def test_a_coordinate_clause_with_its_own_day_is_a_clause():
     text = "On Monday a bomber hit an office in Islamabad, and on Friday a car bomb killed 40 in Peshawar."
     assert [text[a:b].strip(" ,") for a, b in clause_bounds(text)] == [
         "On Monday a bomber hit an office in Islamabad", "and on Friday a car bomb killed 40 in Peshawar."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a people's name is no place: the act is placed where it happened
+    ("Gunmen shot dead eleven Hazara coal miners near Machh in Balochistan on Sunday.", ["Machh"]),
+    ("A bomb at a market used by the Hazara community in Quetta killed 20 people on Friday.", ["Quetta"]),
+])
+def test_an_ethnic_group_or_tribe_is_not_a_place(text, expected):
+    assert [m.place.name for m in extract(text, date(2021, 1, 5))] == expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("A bomb at a vegetable market in Parachinar killed 20 people on Saturday.", IED),
+    ("Jets dropped bombs on militant hideouts in Tirah on Friday, killing 20.", AIR),
+])
+def test_a_bare_bomb_is_planted_unless_aircraft_dropped_it(text, kind):
+    assert [(m.event_type, m.sub_event_type) for m in extract(text, date(2021, 1, 5))] == [kind]

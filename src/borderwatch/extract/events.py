@@ -306,6 +306,8 @@ _CUES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
      AIR),
     (re.compile(r"\b(?:artillery|mortars?|rockets?|missiles?|shell(?:s|ing|ed)|heavy weapons|"
                 r"bombardment|howitzers?|long-range)\b", re.I), SHELLING),
+    # last: "a bomb at a market killed 20" is a planted bomb, unless jets or guns were named above
+    (re.compile(r"\bbombs?\b(?!\s+(?:disposal|squad|threats?|scare|hoax))", re.I), IED),
 ]
 # Killings of one person by hand or gun: with no armed side named as the victim, the victim is a civilian
 # ("Malala was shot in the head by Taliban gunmen", "the cleric was stabbed to death at his home").

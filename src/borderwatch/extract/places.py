@@ -242,6 +242,11 @@ def _find_names(text: str, words: Sequence[_Word], gazetteer: Gazetteer) -> list
 
 # --- 2. organisations and people --------------------------------------------------------------------
 
+# Words after a name that make it a people's name (an ethnic group, a tribe, a sect), not a place's.
+_PEOPLE_WORDS = frozenset("community communities tribe tribes tribesmen tribeswomen clan clans shias shiites "
+                          "shia sunnis minority ethnic coal miners pilgrims".split())
+
+
 def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word]) -> bool:
     after = _NEXT_WORD.match(text, found.end)
     if after:
@@ -250,6 +255,8 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word])
             return True
         if first[0].isupper() and first.lower() in _ORGANISATION_HEADS:
             return True
+        if first.lower() in _PEOPLE_WORDS:
+            return True  # "the Hazara community", "Turi tribesmen", "Hazara coal miners": people, not a place
     if _inside_longer_name(text, found.start, words, found.first_word):
         return True
     if found.first_word == 0:
