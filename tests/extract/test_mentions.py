@@ -551,3 +551,22 @@ def test_an_ethnic_group_or_tribe_is_not_a_place(text, expected):
 ])
 def test_a_bare_bomb_is_planted_unless_aircraft_dropped_it(text, kind):
     assert [(m.event_type, m.sub_event_type) for m in extract(text, date(2021, 1, 5))] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "Pakistan says militants who attack its soldiers have hideouts in Afghanistan.",
+    "Officials say militants who attack Pakistan have hideouts across the border.",
+    "The TTP announced a ceasefire and told its fighters to refrain from attacks for a month.",
+    "The group said it had suspended attacks on the police during the talks.",
+])
+def test_habits_charges_and_pauses_are_no_events(text):
+    assert extract(text, date(2014, 3, 2)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen opened fire on lawyers and litigants at the court complex in Islamabad on Monday, killing 11.",
+    "Gunmen opened fire on a group of tourists at a hotel in Swat on Monday, killing four.",
+])
+def test_lawyers_tourists_and_traders_are_civilians(text):
+    assert [(m.event_type, m.actor2) for m in extract(text, date(2014, 3, 4))] == [
+        ("Violence against civilians", "CIV-PAK")]

@@ -222,7 +222,8 @@ _IRREALIS_BEFORE = re.compile(
     r"avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?|deter(?:s|red|ring)?|thwart(?:s|ed|ing)?|foil(?:s|ed|ing)?|"
     r"averted|possible|potential|potentially|likely|unlikely|if|unless|whether|evidence|den(?:y|ied|ies)|"
     r"rejected|refuted|any|future|further|expected|prospect|risk|fears?|feared|threats?|capable|"
-    r"capability|never|not|no)\b",
+    r"capability|never|not|no|refrain(?:s|ed|ing)?|abstain(?:s|ed|ing)?|desist(?:s|ed|ing)?|halt(?:s|ed|ing)?|"
+    r"suspend(?:s|ed|ing)?|ceas(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 _IRREALIS_WINDOW_WORDS = 7
@@ -250,6 +251,9 @@ _JUST_DETERMINED = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+$", 
 # A verb in the present tense, known by the possessive object right after it (a noun "attack" never
 # takes one): what a side does, or is said to do, not an event that happened.
 _PRESENT_FORMS = frozenset("attack attacks strike strikes target targets shell shells raid raids".split())
+# "militants who attack Pakistan", "they often strike at night": a present-tense verb after its subject
+_HABIT_SUBJECT = re.compile(r"\b(?:who|which|they|often|regularly|routinely|frequently|usually|still|"
+                            r"continue to|continues to)\s+$", re.I)
 _POSSESSIVE_OBJECT = re.compile(r"\s+(?:its|their|his|her|our|your|my)\b", re.I)
 _IRREGULAR_VERBS = frozenset("struck shot blew took taken fell hurled seized overran stormed raided opened fired "
                              "exchanged traded gunned".split())
@@ -374,7 +378,7 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     near = before[-_NEAR_CHARS:]  # patterns anchored at the trigger need only the words just before it
     if _INFINITIVE_BEFORE.search(near):
         return None
-    if lower in _PRESENT_FORMS and _POSSESSIVE_OBJECT.match(text, end):
+    if lower in _PRESENT_FORMS and (_POSSESSIVE_OBJECT.match(text, end) or _HABIT_SUBJECT.search(near)):
         return None  # "militants who shelter in Kunar attack its border posts": a habit or a charge
     # "in retaliation for Pakistani airstrikes on Thursday": a reference back, which can still date and
     # place the earlier event; it is treated like "these airstrikes" and never stands alone undated

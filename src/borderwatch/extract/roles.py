@@ -21,7 +21,7 @@ from borderwatch.extract.events import TriggerMatch
 _AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _TARGET_PREP_BEFORE = re.compile(
     r"\b(?:on|against|at|upon|targeting|targetting|hitting|into|toward|towards)\s+(?:the\s+|a\s+|an\s+|"
-    r"several\s+|multiple\s+|\w+\s+)?$",
+    r"several\s+|multiple\s+|\w+\s+)?(?:(?:group|groups|number|crowd|crowds|party|band)\s+of\s+)?$",
     re.I,
 )
 _GOVERNED_BEFORE = re.compile(
