@@ -720,3 +720,12 @@ def test_an_unnamed_drone_is_american_until_pakistan_armed_its_own(actors, phras
     text = f"{phrase} hit a compound in North Waziristan."
     assert [actor for _, actor in found(actors, text, date(2012, 6, 4))] == ["USA-MIL"]
     assert "USA-MIL" not in [actor for _, actor in found(actors, text, date(2019, 6, 4))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("An IS suicide bomber struck the shrine.", [("IS", "ISKP"), ("suicide bomber", None)]),
+    ("The Islamic State's Khorasan branch claimed it.", [("Islamic State's Khorasan branch", "ISKP")]),
+    ("What is left is the border.", []),  # the verb is no group
+])
+def test_the_islamic_state_by_its_short_names(actors, text, expected):
+    assert found(actors, text, AFTER_FALL) == expected
