@@ -570,3 +570,20 @@ def test_habits_charges_and_pauses_are_no_events(text):
 def test_lawyers_tourists_and_traders_are_civilians(text):
     assert [(m.event_type, m.actor2) for m in extract(text, date(2014, 3, 4))] == [
         ("Violence against civilians", "CIV-PAK")]
+
+
+def test_an_act_told_before_a_cue_to_earlier_ones_is_the_news():
+    mentions = extract("Two bombs ripped through a market in the town of Parachinar on Friday, killing 40 people, "
+                       "hours after a car bombing in Quetta.", date(2017, 6, 24))
+    places = {m.place.name: m for m in mentions}
+    assert "Parachinar" in places
+    assert [c.count.count for c in places["Parachinar"].claims if c.count] == [40]
+
+
+@pytest.mark.parametrize("text", [
+    "The town of Parachinar had been attacked twice this year.",
+    "Police posts in Bannu were attacked repeatedly last month.",
+    "Militants have struck the Lakki Marwat police several times since March.",
+])
+def test_acts_told_as_a_number_of_times_are_no_event(text):
+    assert extract(text, date(2017, 6, 24)) == []

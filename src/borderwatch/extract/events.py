@@ -270,6 +270,9 @@ _COUNT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+_TIMES_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:twice|thrice|(?:two|three|four|five|several|many|multiple|"
+                          r"numerous|countless|\d+)\s+times|repeatedly|again and again|time and again)\b",
+                          re.IGNORECASE)
 _TREND_AFTER = re.compile(
     r"[^.;]{0,80}?\b(?:have|has|had)?\s*(?:risen|rose|increased|surged|spiked|declined|fallen|fell|dropped|"
     r"doubled|tripled|grown|grew|continued|become more)\b", re.IGNORECASE)
@@ -393,6 +396,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
+    if verb and _TIMES_AFTER.match(text, end):
+        return None  # "the town had been attacked twice this year": many acts, each told elsewhere or not at all
     count = _COUNT_BEFORE.search(near) if plural else None
     # "the two strikes" refers back; "the string of attacks" is still many
     quantity_noun = count is not None and count.group().lower().startswith(_QUANTITY_NOUNS)

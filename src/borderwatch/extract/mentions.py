@@ -594,6 +594,14 @@ class _DocumentCoder:
         if any(t.strength >= 1 for t in triggers):
             triggers = [t for t in triggers if t.strength >= 1]
         named = [t for t in triggers if t.text.lower() not in _CASUALTY_VERBS]
+        if named and f.references:
+            # "Two bombs ripped through a market in Parachinar, killing 40, hours after a suicide car bombing
+            # in Quetta": every named act is the earlier event the cue points at; the killing is this one
+            referred = [t for t in named if any(c.target_start <= t.start < c.target_end for c in f.references)]
+            own = [t for t in triggers if t.verb and t not in named
+                   and not any(c.target_start <= t.start < c.target_end for c in f.references)]
+            if own and len(referred) == len(named):
+                return sorted(own + named, key=lambda t: t.start)
         if named:
             # "the deadliest attack since March 2022, when a bomber killed 60": a killing after the named
             # act, in a clause of its own, with a date between them, is an act of its own. Otherwise a
