@@ -587,3 +587,15 @@ def test_an_act_told_before_a_cue_to_earlier_ones_is_the_news():
 ])
 def test_acts_told_as_a_number_of_times_are_no_event(text):
     assert extract(text, date(2017, 6, 24)) == []
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    # a market named after a village elsewhere, told as part of the town after it, is in that town
+    ("A bomb went off in the crowded Eidgah vegetable market of Parachinar on Saturday, killing 25 people.",
+     ["Parachinar"]),
+    # two places joined by 'and' are two places
+    ("Pakistani jets carried out airstrikes on Kabul and on the Marghi area of Barmal district on Thursday night.",
+     ["Kabul", "Barmal"]),
+])
+def test_a_place_told_as_part_of_the_next_one_is_inside_it(text, places):
+    assert sorted(m.place.name for m in extract(text, date(2017, 1, 22))) == sorted(places)

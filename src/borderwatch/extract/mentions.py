@@ -741,7 +741,7 @@ class _DocumentCoder:
         date_match = self._date_for(f, trigger, clause)
         date_range = date_match.range if date_match else None
         clause_text, following = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
-        places = _most_specific(places)
+        places = _most_specific(places, text)
         site = _CIVILIAN_SITE.match(text, trigger.end)
         if site is not None and site.end() <= clause[1]:
             # "stormed an army-run school", "opened fire in a crowded market": people at a school or a market
@@ -1513,10 +1513,19 @@ def _dates_of_conjuncts(f: _SentenceFacts, places: list[PlaceMatch]) -> dict[int
     return own if len({d.range for d in own.values()}) > 1 else {}
 
 
-def _most_specific(places: list[PlaceMatch]) -> list[PlaceMatch]:
+# "the Eidgah vegetable market of Parachinar": what comes before "of", "in" or "near" a place is inside it
+_PART_OF_NEXT = re.compile(r"\s+(?:(?!and\b|or\b|but\b|on\b|to\b|from\b|with\b|by\b)[\w'-]+\s+){0,4}?"
+                           r"(?:of|in|near)\s+(?:the\s+)?")
+
+
+def _most_specific(places: list[PlaceMatch], text: str = "") -> list[PlaceMatch]:
     """Drop places that only name the unit around another place in the list, and repeats; and a lone
     match in one country when another country is named twice ("saint Lal Shahbaz Qalandar in Sehwan, in
-    Sindh": "Lal" is part of a name, not a town in Afghanistan)."""
+    Sindh": "Lal" is part of a name, not a town in Afghanistan); and a name told as part of the place after
+    it that the gazetteer puts in another province (a market named after a village elsewhere)."""
+    places = [p for p in places if not any(
+        q.start > p.end and q.place.precision <= 2 and p.place.precision == 1 and p.place.admin1 != q.place.admin1
+        and _PART_OF_NEXT.fullmatch(text, p.end, q.start) for q in places)]
     by_country: dict[str, int] = {}
     for p in places:
         by_country[p.place.country] = by_country.get(p.place.country, 0) + 1
