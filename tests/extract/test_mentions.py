@@ -599,3 +599,9 @@ def test_acts_told_as_a_number_of_times_are_no_event(text):
 ])
 def test_a_place_told_as_part_of_the_next_one_is_inside_it(text, places):
     assert sorted(m.place.name for m in extract(text, date(2017, 1, 22))) == sorted(places)
+
+
+def test_a_bomb_and_its_verb_a_few_words_apart_are_one_named_act():
+    mentions = extract("Earlier on Friday, a bomb planted in a motorcycle exploded near the convoy of a former minister "
+                       "as he left a rally in Bannu, killing four people.", date(2018, 7, 14))
+    assert [(m.event_type, m.sub_event_type, m.place.name) for m in mentions] == [(*IED, "Bannu")]

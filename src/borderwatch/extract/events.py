@@ -49,7 +49,9 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
      SUICIDE, 2),
     (r"(?:roadside|car|truck|motorcycle|bicycle|remote[- ]controlled|magnetic|sticky) bombs?", IED, 2),
     (r"improvised explosive devices?|IEDs?|land ?mines?|bomb (?:blasts?|attacks?|explosions?)", IED, 2),
-    (r"(?:bomb|explosives?|device) (?:went off|exploded|detonated)|bombings?|explosions?|blasts?", IED, 2),
+    # "a bomb planted in a motorcycle exploded": the bomb and its verb, a few words apart
+    (r"(?:bomb|explosives?|device)(?: (?!and |or |but )[\w'-]+){0,5}? (?:went off|exploded|detonated)|bombings?|"
+     r"explosions?|blasts?", IED, 2),
     (r"grenade attacks?|hurled (?:a )?(?:hand )?grenades?|grenades? (?:was |were )?(?:hurled|thrown)", GRENADE, 2),
     (r"clash(?:es|ed)?|skirmish(?:es)?|gun ?fights?|fire ?fights?|exchanges? of fire", CLASH, 2),
     (r"exchanged fire|traded fire|gun ?battles?|pitched battles?|fierce battles?|ambush(?:ed|es)?", CLASH, 2),
