@@ -602,6 +602,6 @@ def test_a_place_told_as_part_of_the_next_one_is_inside_it(text, places):
 
 
 def test_a_bomb_and_its_verb_a_few_words_apart_are_one_named_act():
-    mentions = extract("Earlier on Friday, a bomb planted in a motorcycle exploded near the convoy of a former minister "
-                       "as he left a rally in Bannu, killing four people.", date(2018, 7, 14))
+    mentions = extract("Earlier on Friday, a bomb planted in a motorcycle exploded near the convoy of a former "
+                       "minister as he left a rally in Bannu, killing four people.", date(2018, 7, 14))
     assert [(m.event_type, m.sub_event_type, m.place.name) for m in mentions] == [(*IED, "Bannu")]
