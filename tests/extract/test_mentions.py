@@ -605,3 +605,10 @@ def test_a_bomb_and_its_verb_a_few_words_apart_are_one_named_act():
     mentions = extract("Earlier on Friday, a bomb planted in a motorcycle exploded near the convoy of a former "
                        "minister as he left a rally in Bannu, killing four people.", date(2018, 7, 14))
     assert [(m.event_type, m.sub_event_type, m.place.name) for m in mentions] == [(*IED, "Bannu")]
+
+
+def test_a_province_in_a_speakers_title_does_not_place_the_act():
+    mentions = extract("QUETTA: At least 61 people were martyred when terrorists attacked a training college on "
+                       "Sariab Road late Monday night, Balochistan Home Minister Sarfraz Bugti said.",
+                       date(2016, 10, 25))
+    assert [m.place.name for m in mentions] == ["Quetta"]

@@ -95,6 +95,9 @@ _ORGANISATION_HEADS = frozenset({
     "institute", "party", "movement", "front", "tigers", "zalmi", "qalandars", "kings", "gladiators",
     "united", "post", "tribune", "today", "observer", "express", "news", "airlines", "railways",
     "masjid",  # "Lal Masjid": the Red Mosque, not Lal
+    # "Balochistan Home Minister Sarfraz Bugti said": an office of the province, the speaker's title
+    "home", "minister", "ministry", "chief", "governor", "government", "assembly", "department", "secretary",
+    "inspector", "police", "constabulary",
 })
 # Words right before a place name that make it the end of an organisation's name.
 _ORGANISATION_TAILS = frozenset({
