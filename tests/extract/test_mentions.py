@@ -612,3 +612,12 @@ def test_a_province_in_a_speakers_title_does_not_place_the_act():
                        "Sariab Road late Monday night, Balochistan Home Minister Sarfraz Bugti said.",
                        date(2016, 10, 25))
     assert [m.place.name for m in mentions] == ["Quetta"]
+
+
+@pytest.mark.parametrize(("text", "events"), [
+    ("KARACHI: Police foiled an attack on a bank in Clifton on Friday, killing three attackers, while two "
+     "policemen were martyred, officials said.", 1),
+    ("Police foiled a plot to bomb a mosque in Lahore and arrested three suspects on Friday.", 0),
+])
+def test_a_foiled_attack_in_which_people_died_happened(text, events):
+    assert len(extract(text, date(2018, 11, 24))) == events

@@ -229,6 +229,8 @@ _IRREALIS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _IRREALIS_WINDOW_WORDS = 7
+# A foiled or thwarted attack in which people were killed or hurt still happened.
+_FOILED = re.compile(r"foil(?:s|ed|ing)?|thwart(?:s|ed|ing)?|averted", re.IGNORECASE)
 # The longest phrase the patterns anchored before a trigger need ("in retaliation for the deadly attack on").
 _NEAR_CHARS = 70
 
@@ -389,8 +391,9 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     # place the earlier event; it is treated like "these airstrikes" and never stands alone undated
     reference = bool(_REFERENCE_BEFORE.search(near))
     words_before = clause_before.split()[-_IRREALIS_WINDOW_WORDS:]
-    if _IRREALIS_BEFORE.search(" ".join(words_before)):
-        return None
+    irrealis = _IRREALIS_BEFORE.search(" ".join(words_before))
+    if irrealis and not (_FOILED.fullmatch(irrealis.group()) and _CASUALTY_WORDS_LOWER.search(text.lower())):
+        return None  # but "police foiled an attack on the consulate ..., while two policemen were martyred"
     anaphoric = reference
     det = _DETERMINER_BEFORE.search(near)
     if det and not verb:
