@@ -134,8 +134,8 @@ def docstring_articles(count: int) -> list[str]:
 
 def gold_documents() -> list[tuple[str, str, str]]:
     """(set, id, text) of every gold document with at least one gold event."""
-    sets = [(REPO / "tests/gold" / f"{n}.documents.jsonl", REPO / "tests/gold" / f"{n}.gold.jsonl")
-            for n in ("samples", "heldout", "heldout2")]
+    sets = [(documents, documents.with_name(documents.name.replace(".documents.", ".gold.")))
+            for documents in sorted((REPO / "tests/gold").glob("*.documents.jsonl"))]  # every gold set
     shared = REPO.parent / "shared" / "dev"
     if (shared / "seeds.documents.jsonl").exists():
         sets.append((shared / "seeds.documents.jsonl", shared / "seeds.gold.jsonl"))
