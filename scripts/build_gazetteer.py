@@ -50,6 +50,8 @@ _SEAT_WORDS = frozenset({
 })
 _UCDP_TYPE_SUFFIX = re.compile(
     r"\s+(?:town|village|area|locality|city|suburb|border crossing|bazaar)$", re.I)
+# "Wagah border": one proper name and "border" is a crossing point, a place; "Swat-Dir border" is a line
+_UCDP_CROSSING = re.compile(r"^([A-Z][a-z]+) border$")
 _UCDP_SKIP = re.compile(
     r"\b(?:road|highway|border|between|bypass|tehsil|teshsil|district|agency|province)\b", re.I)
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -267,6 +269,9 @@ def place_admin_coordinates(units: Iterable[Row], towns: list[Row], ucdp_points:
 def ucdp_name(raw: str) -> str | None:
     """The place name in a UCDP where_coordinates label, or None for roads, borders and units."""
     name = _UCDP_TYPE_SUFFIX.sub("", _PARENTHETICAL.sub("", raw.split(",")[0]).strip()).strip()
+    crossing = _UCDP_CROSSING.match(name)
+    if crossing:
+        name = crossing.group(1)
     if _UCDP_SKIP.search(name):
         return None
     name = " ".join(w[:1].upper() + w[1:] for w in ascii_name(name).split())
@@ -282,7 +287,7 @@ def ucdp_admin2_code(adm2: str, admin1_code: str, curation: Curation, admin2_key
 def ucdp_rows(data: Path, curation: Curation, admin2: dict[str, Row]) -> tuple[list[Row], dict]:
     admin2_keys = {}
     for code, row in admin2.items():
-        for name in (row.name, *row.alternates, *row.curated):
+        for name in (row.name, *sorted(row.alternates), *sorted(row.curated)):
             admin2_keys.setdefault((row.admin1_code, fold_name(name)), code)
     grouped: dict[tuple, Row] = {}
     unit_coords: dict[str, tuple[float, float]] = {}
@@ -331,7 +336,7 @@ def merge_ucdp_into_geonames(points: list[Row], towns: list[Row]) -> list[Row]:
     """Drop UCDP points GeoNames already has, keeping UCDP's spelling as an alternate name."""
     by_key: dict[str, list[Row]] = defaultdict(list)
     for town in towns:
-        for name in (town.name, *town.alternates):
+        for name in (town.name, *sorted(town.alternates)):
             by_key[fold_name(name).replace(" ", "")].append(town)
     kept = []
     for point in points:
@@ -365,15 +370,15 @@ def extra_rows(curation: Curation) -> list[Row]:
 def search_names(row: Row, curation: Curation) -> list[str]:
     """Every name the row is found by, one spelling per folded key, sorted by key."""
     # UCDP labels are village names of every length, so they face the short-name rule like aliases.
-    candidates = [(row.name, not row.id.startswith("ucdp:")), *((n, True) for n in row.curated),
-                  *((n, False) for n in row.alternates)]
+    candidates = [(row.name, not row.id.startswith("ucdp:")), *((n, True) for n in sorted(row.curated)),
+                  *((n, False) for n in sorted(row.alternates))]  # sorted: a set's order is the hash seed's
     if row.name.lower().endswith(" valley"):
         candidates.append((row.name[: -len(" valley")], True))
     for name, curated in list(candidates):
-        candidates.extend((v, curated) for v in spelling_variants(name))
+        candidates.extend((v, curated) for v in sorted(spelling_variants(name)))
     if row.id.startswith("adm2:") or row.population >= VOWEL_VARIANT_POPULATION:
         # districts and towns big enough to be in the news, where a wrong reading is least likely
-        candidates.extend((v, False) for name, _ in list(candidates) for v in vowel_variants(name)
+        candidates.extend((v, False) for name, _ in list(candidates) for v in sorted(vowel_variants(name))
                           if len(v) >= MIN_VOWEL_VARIANT)
     by_key: dict[str, str] = {}
     for name, curated in candidates:
