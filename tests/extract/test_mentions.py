@@ -621,3 +621,20 @@ def test_a_province_in_a_speakers_title_does_not_place_the_act():
 ])
 def test_a_foiled_attack_in_which_people_died_happened(text, events):
     assert len(extract(text, date(2018, 11, 24))) == events
+
+
+def test_a_toll_split_among_places_gives_each_event_its_part():
+    text = ("Militants attacked two security camps in Noshki and Panjgur on Wednesday night. The ISPR said 13 "
+            "terrorists were killed in the two attacks, nine in Noshki and four in Panjgur.")
+    by_place = {m.place.admin2: m for m in extract(text, date(2022, 2, 3))}
+    killed = {place: [c.count.count for c in m.claims if c.kind is ClaimKind.KILLED] for place, m in by_place.items()}
+    assert killed == {"Nushki": [9], "Panjgur": [4]}
+    assert {c.claimant for m in by_place.values() for c in m.claims if c.kind is ClaimKind.KILLED} == {"PAK-MIL"}
+
+
+def test_parts_that_do_not_add_up_leave_the_toll_whole():
+    text = ("Militants attacked two security camps in Noshki and Panjgur on Wednesday night. The ISPR said 13 "
+            "terrorists were killed in the two attacks, five in Noshki and four in Panjgur.")
+    counts = sorted(c.count.count for m in extract(text, date(2022, 2, 3)) for c in m.claims
+                    if c.kind is ClaimKind.KILLED)
+    assert 5 not in counts and 4 not in counts and 13 in counts

@@ -100,6 +100,9 @@ _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
 _LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
+# "..., nine in Noshki and four in Panjgur": a part of a toll, then the place it belongs to
+_PART_BEFORE_PLACE = re.compile(r"(?:,|\band)\s+(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                                r"twelve)\s+(?:of them\s+|were\s+killed\s+)?(?:in|at)\s+(?:the\s+)?$", re.I)
 # An embassy's staff are the sending country's people, not the host's civilians.
 _DIPLOMATIC = re.compile(r"\b(?:embass(?:y|ies)|consulates?|ambassadors?|diplomat(?:s|ic)?|envoys?|"
                          r"high commission)\b", re.I)
@@ -1128,6 +1131,18 @@ class _DocumentCoder:
             targets = self._claim_targets(f, c, triggers, homes)
             if not targets:
                 continue
+            split = self._split_by_place(f, c)
+            if split:
+                # "13 terrorists were killed in the two attacks, nine in Noshki and four in Panjgur"
+                for part, draft in split:
+                    claim = self._claim(f, part, attributions, draft)
+                    if claim not in draft.claims:
+                        draft.claims.append(claim)
+                    if f.sentence not in draft.evidence:
+                        draft.evidence = _merged_evidence(draft.evidence, [f.sentence])
+                targets = [t for t in targets if all(t is not d for _, d in split)]
+                if not targets:
+                    continue
             claim = self._claim(f, c, attributions, targets[0])
             for t in targets:
                 if claim not in t.claims:
@@ -1146,6 +1161,33 @@ class _DocumentCoder:
                                                   actor, "responsibility"),)))
                 if d.actor1 is None:  # who claimed it carried it out, as far as the text says
                     d.actor1, d.actor1_match, d.actor1_owner = actor, r.actor, f
+
+    def _split_by_place(self, f: _SentenceFacts, c: Casualty) -> list[tuple[Casualty, _Draft]]:
+        """A toll told for several places and then split among them, each part followed by its place: the
+        parts, each with the event the document tells at that place. Empty unless the parts add up to the
+        toll and every place has its event."""
+        if c.count is None or c.count.count is None:
+            return []
+        text = f.sentence.text
+        parts: list[tuple[Casualty, _Draft]] = []
+        for pm in f.places:
+            if pm.start < c.verb_end:
+                continue
+            m = _PART_BEFORE_PLACE.search(text, max(c.verb_end, pm.start - 30), pm.start)
+            if m is None:
+                continue
+            number = next((n for n in find_numbers(m.group(1)) if n.count.count is not None), None)
+            draft = next((d for d in reversed(self.drafts) if d.place is not None
+                          and (d.place.id == pm.place.id or (d.place.admin2 is not None
+                                                             and d.place.admin2 == pm.place.admin2))), None)
+            if number is None or draft is None:
+                return []
+            start = m.start(1)
+            parts.append((dataclasses.replace(c, count=number.count, start=start, end=start + len(m.group(1))),
+                          draft))
+        if len(parts) < 2 or sum(p.count.count for p, _ in parts) != c.count.count:
+            return []
+        return parts
 
     def _claim_targets(self, f, c: Casualty, triggers, homes) -> list[_Draft]:
         live = [(i, t) for i, t in enumerate(triggers) if homes.get(i)]
