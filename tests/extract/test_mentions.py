@@ -638,3 +638,12 @@ def test_parts_that_do_not_add_up_leave_the_toll_whole():
     counts = sorted(c.count.count for m in extract(text, date(2022, 2, 3)) for c in m.claims
                     if c.kind is ClaimKind.KILLED)
     assert 5 not in counts and 4 not in counts and 13 in counts
+
+
+def test_a_number_in_a_name_is_no_toll_and_an_honorific_is_no_place():
+    text = ("LAHORE: At least 42 people were martyred when two suicide bombers blew themselves up inside the shrine "
+            "of Hazrat Data Ganj Bakhsh late on Thursday night. Rescue 1122 volunteers shifted the injured to "
+            "hospitals.")
+    mentions = extract(text, date(2010, 7, 2))
+    assert [m.place.name for m in mentions] == ["Lahore"]
+    assert all(c.count is None or c.count.count != 1122 for m in mentions for c in m.claims)

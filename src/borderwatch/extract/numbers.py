@@ -207,10 +207,18 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if m is None:
             continue
         covered = m.end()
+        if _NAMED_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "Rescue 1122", "Flight 370", "Gate 5": a number in a name is no count
         number = _resolve(m, text)
         if number is not None:
             found.append(number)
     return found
+
+
+# A title-case word that names a service, a route or a part of a place, right before a number.
+_NAMED_BEFORE = re.compile(r"\b(?:Rescue|Flight|Route|Gate|Sector|Block|Street|Lane|Phase|Section|Article|"
+                           r"Clause|Room|Ward|Platform|Channel|Camp|Post|Unit|No\.|Number|Level|Corps|Division|"
+                           r"Brigade|Squadron|Battalion)\s+$")
 
 
 def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
