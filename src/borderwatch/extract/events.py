@@ -212,7 +212,8 @@ _FALSE_FRIENDS = re.compile(
     r"\b(?:hunger|labou?r|general|transport(?:ers')?|wheel-jam|shutter-down) strikes?\b|\bstrike (?:a|the) "
     r"(?:deal|balance|chord|note|pose)\b|\bheart attacks?\b|\bpanic attacks?\b|\bunder fire\b|\bstrikes? back\b"
     r"|\bdrone (?:strike|attack) capabilit|\bfell to (?:\d|its|their|a |an |the lowest)"
-    r"|\battack (?:helicopters?|aircraft|jets?|drones?|dogs?|submarines?|boats?)\b",
+    r"|\battack (?:helicopters?|aircraft|jets?|drones?|dogs?|submarines?|boats?)\b"
+    r"|\bassault (?:rifles?|weapons?|guns?|teams?|craft|vehicles?)\b",
     re.IGNORECASE,
 )
 
@@ -333,9 +334,10 @@ _DAMAGED_AIRCRAFT = re.compile(
     r"helicopters?|drones?)\b|\b(?:aircraft|jets?|planes?|helicopters?|drones?)\s+(?:were|was)\s+"
     r"(?:damaged|destroyed|torched|set on fire)\b", re.I)
 # "fighters armed with rocket-propelled grenades attacked the prison": what they carried, not how they struck
-_EQUIPMENT = re.compile(
-    r"\b(?:armed|equipped|laden) with\s+(?:[\w-]+,?\s+){0,6}?(?:grenades?|RPGs?|rockets?|launchers?|guns?|"
-    r"rifles?|weapons?|Kalashnikovs?|explosives?|vests?|pistols?|mortars?)(?![\w-])", re.I)
+_WEAPONS = (r"(?:grenades?|RPGs?|rockets?|launchers?|guns?|rifles?|weapons?|Kalashnikovs?|explosives?|vests?|"
+            r"jackets?|pistols?|mortars?)(?![\w-])")
+_EQUIPMENT = re.compile(  # the whole list: "armed with assault rifles, grenades and suicide vests"
+    r"\b(?:armed|equipped|laden) with\s+(?:(?:[\w-]+\s+){0,3}?" + _WEAPONS + r"(?:,?\s+and\s+|,\s+)?)+", re.I)
 _LAUNCHED = re.compile(r"\b(missile|rocket)s?\b", re.I)
 _GROUND_CUE = re.compile(r"\b(?:ground|troops|soldiers|commandos|special forces|infantry)\b", re.I)
 
@@ -431,8 +433,11 @@ def _clause_tail(before: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def trigger_words(text: str) -> tuple[tuple[int, int], ...]:
-    """Where any trigger word stands, filtered or not: the edges of what a live trigger's words can reach."""
-    return tuple((m.start(), m.end()) for m in _scan_triggers(text))
+    """Where any trigger word stands, filtered or not: the edges of what a live trigger's words can reach.
+    Words that only look like triggers ("assault rifles", "hunger strike") are no edge."""
+    false_spans = [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
+    return tuple((m.start(), m.end()) for m in _scan_triggers(text)
+                 if not any(s <= m.start() < e for s, e in false_spans))
 
 
 @functools.lru_cache(maxsize=512)

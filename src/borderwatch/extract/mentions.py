@@ -96,7 +96,8 @@ _NOT_EVENT_DATE = re.compile(
 # the fight that ends an assault, told after it in the same sentence, is that assault's end, not an event.
 _ASSAULT = re.compile(r"(?:storm|raid|attack|assault|open|fired|overr|besieg)", re.I)
 _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?|exchanges? of fire|"
-                           r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting)$", re.I)
+                           r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting|regained(?: \w+)? control"
+                           r"(?: of)?|regain(?: \w+)? control(?: of)?)$", re.I)
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
 _LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
@@ -248,7 +249,9 @@ def _without_dateline_date(text: str, dates: list[DateMatch]) -> list[DateMatch]
     if dateline is None:
         return dates
     told = [d for d in dates if d.start >= dateline.end()]
-    return told if told else dates
+    if not any(d.range is not None and d.range.precision is Precision.DAY and _event_date(text, d) for d in told):
+        return dates  # "during Friday prayers" gives no day of its own: the dateline's stays
+    return told
 
 
 def _read_stances(f: _SentenceFacts, document: Document, theatre: Theatre) -> None:
