@@ -657,3 +657,10 @@ def test_an_assault_on_worshippers_by_gunmen_with_a_list_of_weapons():
                        "police commandos regained control, officials said.", date(2010, 5, 28))
     assert [(m.event_type, m.sub_event_type, m.date.start) for m in mentions] == [
         ("Violence against civilians", "Attack", date(2010, 5, 28))]
+
+
+def test_of_two_districts_of_one_name_the_one_in_the_datelines_province():
+    text = ("QUETTA, Pakistan, Nov. 9 (Wire) — A suicide bomber killed 26 people at the railway station on Saturday. "
+            "In August, gunmen stopped vehicles on a highway in Musakhel district and shot dead 23 passengers.")
+    places = {(m.place.name, m.place.admin1) for m in extract(text, date(2024, 11, 9))}
+    assert ("Musa Khel", "Balochistan") in places and ("Musa Khel", "Khost") not in places

@@ -235,10 +235,25 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
                               if pm.place.precision <= 3]
         if f.triggers or names_casualties(sentence.text):
             _read_details(f, document, theatre)
+            home = (facts[0] if facts else f).dateline
+            if home:
+                f.places = [_homonym_at_home(pm, home[0].place) for pm in f.places]
         elif find_stances(sentence.text, []):
             _read_stances(f, document, theatre)
         facts.append(f)
     return facts
+
+
+def _homonym_at_home(pm: PlaceMatch, home: Place) -> PlaceMatch:
+    """'a highway in Musakhel district' in a report filed from Quetta: of two units of one name and level
+    (Musa Khel in Khost, Musa Khel in Balochistan), the one in the dateline's province."""
+    if pm.place.admin1 == home.admin1 or home.admin1 is None:
+        return pm
+    twin = next((alt for alt in pm.alternatives if alt.name == pm.place.name and alt.precision == pm.place.precision
+                 and alt.admin1 == home.admin1 and alt.country == home.country), None)
+    if twin is None:
+        return pm
+    return PlaceMatch(pm.start, pm.end, pm.text, twin, (pm.place, *(a for a in pm.alternatives if a is not twin)))
 
 
 def _without_dateline_date(text: str, dates: list[DateMatch]) -> list[DateMatch]:
