@@ -664,3 +664,10 @@ def test_of_two_districts_of_one_name_the_one_in_the_datelines_province():
             "In August, gunmen stopped vehicles on a highway in Musakhel district and shot dead 23 passengers.")
     places = {(m.place.name, m.place.admin1) for m in extract(text, date(2024, 11, 9))}
     assert ("Musa Khel", "Balochistan") in places and ("Musa Khel", "Khost") not in places
+
+
+def test_a_place_in_what_the_act_avenged_is_not_the_acts():
+    text = ("WAH CANTT, Aug. 21 (Wire) — Two suicide bombers blew themselves up outside the gates of an arms "
+            "factory on Thursday afternoon, killing more than 60 people. A spokesman called the attack revenge for "
+            "the army's offensive in the Bajaur tribal region.")
+    assert [m.place.name for m in extract(text, date(2008, 8, 21))] == ["Wah"]

@@ -108,7 +108,7 @@ _CUES = AnchoredPattern.compile(
 # Words just before a retaliation cue that make it a threat or a plan: "vowed to avenge", "will respond to".
 _IRREALIS_BEFORE = re.compile(
     r"\b(?:will|would|could|might|(?-i:may)|shall|must|vow\w*|threat\w*|warn\w*|pledg\w*|promis\w*|plan\w*|"
-    r"intend\w*|right|reserves?|seek\w*|urg\w*|fears?|feared|risk\w*|prepar\w*|ready|possibility|call\w*)\b"
+    r"intend\w*|right|reserves?|seek\w*|urg\w*|fears?|feared|risk\w*|prepar\w*|ready|possibility|call\w*\s+for)\b"
     r"[^.;,]{0,25}$",
     re.IGNORECASE,
 )

@@ -699,6 +699,9 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
+            cue = next((c for c in f.references if c.target_start <= p.start < c.target_end), None)
+            if cue is not None and not any(cue.target_start <= t.start < cue.target_end for t in triggers):
+                continue  # "called the attack revenge for the army's offensive in Bajaur": the offensive's place
             if any(o.end <= p.start and _LANDMARK_BEFORE.fullmatch(text, o.end, p.start) for o in f.places):
                 continue  # "a compound in Dande Darpa Khel, near Miranshah": where the first place lies
             if _in_attribution_tail(text, p.start, triggers) or _STATEMENT_BEFORE.search(before):
