@@ -212,3 +212,13 @@ def test_month_day_without_year_is_the_latest_not_after_publication(published, m
     assert match.range.start <= published
     assert match.range.start.replace(year=match.range.start.year + 1) > published
     assert match.explicit_year is None
+
+
+def test_a_night_spanning_two_days_is_dated_by_the_first():
+    from borderwatch.extract.dates import find_dates
+
+    text = "On the night of 2/3 February 2022, terrorists attacked two camps."
+    [d] = find_dates(text, date(2022, 2, 5))
+    assert (text[d.start:d.end], d.range.start) == ("2/3 February 2022", date(2022, 2, 2))
+    [d] = find_dates("Terrorists attacked on 3 February 2022.", date(2022, 2, 5))
+    assert d.range.start == date(2022, 2, 3)

@@ -650,8 +650,24 @@ def find_dates(text: str, published: date | None, anchor_year: int | None = None
         covered = m.end()
         date_match = _resolve_match(m, text, ctx)
         if date_match is not None:
-            found.append(date_match)
+            found.append(_night_spanning(text, date_match))
     return found
+
+
+# "on the night of 2/3 February": the first of two days a night spans, written before the second
+_NIGHT_FIRST_DAY = re.compile(r"\b(\d{1,2})\s*/\s*$")
+
+
+def _night_spanning(text: str, d: DateMatch) -> DateMatch:
+    """The night of the 2nd to the 3rd began on the 2nd: the act is dated by the day it began."""
+    if d.range is None or d.range.precision is not Precision.DAY:
+        return d
+    m = _NIGHT_FIRST_DAY.search(text, max(0, d.start - 6), d.start)
+    if m is None or int(m.group(1)) != d.range.start.day - 1:
+        return d
+    day = d.range.start - timedelta(days=1)
+    return DateMatch(m.start(1), d.end, text[m.start(1):d.end], DateRange(day, day, Precision.DAY), d.explicit_year,
+                     d.offset_days)
 
 
 def lowered_for_search(text: str) -> str:
