@@ -1200,6 +1200,7 @@ class _DocumentCoder:
             number = next((n for n in find_numbers(m.group(1)) if n.count.count is not None), None)
             draft = next((d for d in reversed(self.drafts) if d.place is not None
                           and (d.place.id == pm.place.id or (d.place.admin2 is not None
+                                                             and d.place.country == pm.place.country
                                                              and d.place.admin2 == pm.place.admin2))), None)
             if number is None or draft is None:
                 return []
