@@ -361,7 +361,7 @@ def find_triggers(text: str) -> list[TriggerMatch]:
     matches = _scan_triggers(text)
     if not matches:
         return []
-    false_spans = [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
+    false_spans = _false_spans(text)
     found = []
     for m in matches:
         if any(s <= m.start() < e for s, e in false_spans):
@@ -394,7 +394,7 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     reference = bool(_REFERENCE_BEFORE.search(near))
     words_before = clause_before.split()[-_IRREALIS_WINDOW_WORDS:]
     irrealis = _IRREALIS_BEFORE.search(" ".join(words_before))
-    if irrealis and not (_FOILED.fullmatch(irrealis.group()) and _CASUALTY_WORDS_LOWER.search(text.lower())):
+    if irrealis and not (_FOILED.fullmatch(irrealis.group()) and names_casualties(text)):
         return None  # but "police foiled an attack on the consulate ..., while two policemen were martyred"
     anaphoric = reference
     det = _DETERMINER_BEFORE.search(near)
@@ -435,9 +435,14 @@ def _clause_tail(before: str) -> str:
 def trigger_words(text: str) -> tuple[tuple[int, int], ...]:
     """Where any trigger word stands, filtered or not: the edges of what a live trigger's words can reach.
     Words that only look like triggers ("assault rifles", "hunger strike") are no edge."""
-    false_spans = [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
+    false_spans = _false_spans(text)
     return tuple((m.start(), m.end()) for m in _scan_triggers(text)
                  if not any(s <= m.start() < e for s, e in false_spans))
+
+
+def _false_spans(text: str) -> list[tuple[int, int]]:
+    """Where phrases that only look like triggers stand ("hunger strike", "assault rifles")."""
+    return [(m.start(), m.end()) for m in _FALSE_FRIENDS.finditer(text)]
 
 
 @functools.lru_cache(maxsize=512)

@@ -96,14 +96,14 @@ _NOT_EVENT_DATE = re.compile(
 # the fight that ends an assault, told after it in the same sentence, is that assault's end, not an event.
 _ASSAULT = re.compile(r"(?:storm|raid|attack|assault|open|fired|overr|besieg)", re.I)
 _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?|exchanges? of fire|"
-                           r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting|regained(?: \w+)? control"
-                           r"(?: of)?|regain(?: \w+)? control(?: of)?)$", re.I)
+                           r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting)$", re.I)
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
 _LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
 # "..., nine in Noshki and four in Panjgur": a part of a toll, then the place it belongs to
-_PART_BEFORE_PLACE = re.compile(r"(?:,|\band)\s+(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                                r"twelve)\s+(?:of them\s+|were\s+killed\s+)?(?:in|at)\s+(?:the\s+)?$", re.I)
+# (numbers.find_numbers decides whether the word is a count)
+_PART_BEFORE_PLACE = re.compile(r"(?:,|\band)\s+([\w,]+)\s+(?:of them\s+|were\s+killed\s+)?(?:in|at)\s+(?:the\s+)?$",
+                                re.I)
 # An embassy's staff are the sending country's people, not the host's civilians.
 _DIPLOMATIC = re.compile(r"\b(?:embass(?:y|ies)|consulates?|ambassadors?|diplomat(?:s|ic)?|envoys?|"
                          r"high commission)\b", re.I)
@@ -1198,11 +1198,13 @@ class _DocumentCoder:
             if m is None:
                 continue
             number = next((n for n in find_numbers(m.group(1)) if n.count.count is not None), None)
+            if number is None:
+                continue  # ", residents in Noshki": no part of the toll
             draft = next((d for d in reversed(self.drafts) if d.place is not None
                           and (d.place.id == pm.place.id or (d.place.admin2 is not None
                                                              and d.place.country == pm.place.country
                                                              and d.place.admin2 == pm.place.admin2))), None)
-            if number is None or draft is None:
+            if draft is None:
                 return []
             start = m.start(1)
             parts.append((dataclasses.replace(c, count=number.count, start=start, end=start + len(m.group(1))),
@@ -1500,8 +1502,8 @@ def _ends_assault(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool
     """Whether `t` is the fight that ended an assault named before it in the sentence ("stormed the
     university ... before security forces killed them after a gun battle"), with no date or day count
     between them that would make it a later event."""
-    if not _ENDING_FIGHT.search(t.text):
-        return False
+    if not _ENDING_FIGHT.search(t.text) and (t.event_type, t.sub_event_type) != REGAIN:
+        return False  # a fight, or forces regaining control ("before police commandos regained control")
     for a in named:
         if a.end > t.start or not _ASSAULT.match(a.text):
             continue
