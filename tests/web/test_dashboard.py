@@ -298,6 +298,47 @@ def test_filters_update_tables_and_url_and_reload_restores_them(page, base_url, 
     assert query_of(page) == {}
 
 
+def test_table_rows_show_the_filtered_events_after_each_change(page, base_url, dashboard_store):
+    # The rows are refilled in place on each change: no cell may keep text of the event it showed before.
+    open_dashboard(page, base_url)
+    for control, value in (("#f-type", "Battles"), ("#f-contested", "true"), ("#f-contested", ""),
+                           ("#f-type", ""), ("#f-country", "AF")):
+        page.select_option(control, value)
+        rows = page.locator("#events-body tr").evaluate_all(
+            "rows => rows.map(r => [r.dataset.event, r.querySelector('button').getAttribute('aria-label'),"
+            " ...[...r.cells].map(c => c.textContent)])")
+        assert len(rows) == min(shown_count(page), 100)
+        assert len({r[0] for r in rows}) == len(rows)
+        for event_id, label, day, kind, actor1, actor2, country, deaths, source, flags in rows:
+            event = page.request.get(f"{base_url}/api/events/{event_id}").json()
+            assert (day, kind, actor1, actor2, country, source) == (
+                event["date"] or "undated", event["event_type"], event["actor1"] or "—", event["actor2"] or "—",
+                event["country"] or "—", event["source"])
+            assert deaths == ("—" if event["fatalities_best"] is None else str(event["fatalities_best"]))
+            assert flags == ", ".join(f for f, on in (("contested", event["contested"]),
+                                                       ("cross-border", event["cross_border"])) if on)
+            assert day in label
+            if value and control != "#f-contested":
+                assert value in (kind, country)
+            if control == "#f-contested" and value == "true":
+                assert flags.startswith("contested")
+
+
+def test_filters_other_than_text_ask_the_server_for_nothing(page, base_url, dashboard_store):
+    # Every filter but the text search runs on the loaded points. The address changes with each filter,
+    # and a browser asks again for a page icon that is a file at every such change: the icon is inline.
+    open_dashboard(page, base_url)
+    page.wait_for_timeout(300)  # the map's start-up requests (outlines, worker) are not the filters'
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    for control, value in (("#f-type", "Battles"), ("#f-country", "PK"), ("#f-contested", "true"),
+                           ("#f-contested", ""), ("#f-type", "")):
+        page.select_option(control, value)
+        page.wait_for_timeout(50)
+    assert query_of(page) == {"country": ["PK"]}
+    assert asked == []
+
+
 def test_text_search_asks_the_server_and_combines_with_other_filters(page, base_url, dashboard_store):
     open_dashboard(page, base_url + "/?q=checkpoint")
     page.wait_for_selector("#count:has-text('1 of')")
@@ -476,7 +517,10 @@ def test_vendored_files_are_what_the_build_script_pins(build_script):
 def test_the_page_loads_only_local_files_and_no_inline_script():
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     refs = re.findall(r'(?:src|href)="([^"#]+)"', html)
-    assert refs and all((STATIC / ref.removeprefix("static/")).is_file() for ref in refs)
+    inline = [ref for ref in refs if ref.startswith("data:")]
+    assert inline == [ref for ref in inline if ref.startswith("data:image/png;base64,")]  # the icon only
+    files = [ref for ref in refs if ref not in inline]
+    assert files and all((STATIC / ref.removeprefix("static/")).is_file() for ref in files)
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert not re.search(r"\son[a-z]+=", html)
     assert not re.search(r"\sstyle=", html)

@@ -178,10 +178,13 @@ class Dashboard {
     window.history.replaceState(null, "", `${window.location.pathname}${query}`);
   }
 
-  // Filter once, then redraw every view from the same mask.
+  // Filter once, then redraw every view from the same mask. The address is written first: writing it
+  // makes the browser note the scroll position, which needs the page laid out, and before the redraw
+  // that costs nothing.
   apply(showOnMap = true) {
     const t0 = performance.now();
     const view = this.view;
+    this.writeUrl();
     const result = this.points.filter(view, this.textMask);
     this.current = result;
     const t1 = performance.now();
@@ -195,7 +198,6 @@ class Dashboard {
     this.showSortState();
     this.showCount(result.count);
     this.writeExportLinks();
-    this.writeUrl();
     if (showOnMap) {
       const seq = probe.filters + 1;
       this.map.show(result.mask).then(() => {

@@ -61,7 +61,7 @@ function styleFor() {
   const layers = [
     { id: "background", type: "background", paint: { "background-color": COLOURS.background } },
     { id: "countries", type: "fill", source: "outlines",
-      paint: { "fill-color": ["case", ["get", "focus"], COLOURS.focus, COLOURS.neighbour], "fill-opacity": 1 } },
+      paint: { "fill-color": ["case", ["get", "focus"], COLOURS.focus, COLOURS.neighbour], "fill-opacity": 1, "fill-antialias": false } },
     { id: "borders", type: "line", source: "outlines", paint: { "line-color": COLOURS.border, "line-width": 1.2 } },
     ...eventLayers([]),
   ];
