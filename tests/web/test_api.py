@@ -9,6 +9,8 @@ import json
 import re
 import shutil
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -272,6 +274,38 @@ def test_binary_points_carry_the_same_columns_as_json(api, params):
 def test_binary_points_take_filters_as_json_does(api):
     assert api.get("/api/events/points.bin", params={"since": "yesterday"}).status_code == 422
     assert api.get("/api/events/points.bin", params={"limit": "5"}).status_code == 200  # unknown: ignored
+
+
+def test_points_asked_for_at_once_are_prepared_once(api_store):
+    # The server prepares every event's points when it starts; a dashboard asking meanwhile waits for
+    # that preparation instead of reading every event a second time beside it.
+    from borderwatch.web.api import binary_points, kept_points
+
+    kept: dict = {}
+    lock = threading.Lock()
+    encoded: list[int] = []
+
+    def slow_encode(rows):
+        encoded.append(len(rows))
+        time.sleep(0.2)  # long enough for the other thread to ask while this one prepares
+        return binary_points(rows)
+
+    with open_store(api_store) as store:
+        answers: list[bytes] = []
+        threads = [threading.Thread(target=lambda: answers.append(kept_points(kept, lock, store, "binary",
+                                                                              slow_encode)))
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(encoded) == 1 and encoded[0] == store_events(api_store)
+    assert len(answers) == 2 and answers[0] == answers[1]
+
+
+def store_events(path) -> int:
+    with open_store(path) as store:
+        return store.counts()["events"]
 
 
 def test_kept_points_follow_every_write_to_the_store(tmp_path, api_store, live_server):

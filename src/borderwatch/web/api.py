@@ -30,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from pydantic import TypeAdapter
 
 import borderwatch
 from borderwatch.errors import AnalysisError, BorderwatchError, DocumentError, StoreError
@@ -87,7 +88,8 @@ def create_app(db_path: str | Path, *, write_token: str | None = None, tiles_url
     async def lifespan(_app: FastAPI):
         # Every dashboard load asks for all the events' points first: prepare them while the server
         # waits for its first request, so the first page does not wait for 100,000 rows to be read.
-        warm = threading.Thread(target=_warm_points, args=(app.state.points_kept, store), daemon=True,
+        warm = threading.Thread(target=_warm_points, args=(app.state.points_kept, app.state.points_lock, store),
+                                daemon=True,
                                 name="borderwatch-warm-points")
         warm.start()
         yield
@@ -101,6 +103,9 @@ def create_app(db_path: str | Path, *, write_token: str | None = None, tiles_url
     app.state.theatre = theatre or load_theatre()
     app.state.settings = ServerSettings(write_token, tiles_url)
     app.state.points_kept = {}  # points_body's answers for every event, by encoding
+    # One preparation of them at a time: a dashboard that asks while the start-up thread prepares them
+    # waits for its answer instead of reading every event a second time beside it.
+    app.state.points_lock = threading.Lock()
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StoreError, _store_unavailable)
     app.include_router(read_router, responses=_ERRORS)
@@ -203,6 +208,17 @@ def _seq_key(cursor: str | None, kind: str) -> int | None:
 
 
 # ------------------------------------------------------------------------------------- event records
+
+
+# The paged lists are validated against their schema and written as JSON by pydantic's compiled serializer.
+# FastAPI's own path (validate, convert to Python values, then json.dumps) took three times as long: 15 ms
+# against 5 ms for a page of 500 events.
+_PAGES = {model: TypeAdapter(model) for model in (schemas.EventPage, schemas.ClaimPage, schemas.DocumentPage)}
+
+
+def page_response(model: type, content: dict[str, Any]) -> Response:
+    adapter = _PAGES[model]
+    return Response(adapter.dump_json(adapter.validate_python(content)), media_type="application/json")
 
 
 def summary_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -441,13 +457,13 @@ read_router = APIRouter(prefix="/api")
 
 @read_router.get("/events", response_model=schemas.EventPage, summary="Events, a page at a time")
 def list_events(store: StoreDep, filters: Filters, sort: schemas.EventOrderName = "-date",
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> dict:
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> Response:
     """Matching events in `sort` order (`-date` newest first, the default; `fatalities` by best
     estimate), `limit` per page; pass `next_cursor` back as `cursor` for the next page."""
     order = EventOrder(sort)
     rows, key = store.event_page(event_query(filters), order, limit, _event_key(cursor, order))
     next_cursor = encode_cursor(f"events{order.value}", key.null_segment, key.value, key.id) if key else None
-    return {"items": [summary_of_row(r) for r in rows], "next_cursor": next_cursor}
+    return page_response(schemas.EventPage, {"items": [summary_of_row(r) for r in rows], "next_cursor": next_cursor})
 
 
 @read_router.get("/events/count", response_model=schemas.EventCount, summary="How many events match")
@@ -497,25 +513,25 @@ def points_body(request: Request, store: Store, query: EventQuery, kind: str,
     encoding, until the store's points key changes, so a reload costs a key probe."""
     if query != EventQuery():
         return encode(store.event_points(query))
-    return kept_points(request.app.state.points_kept, store, kind, encode)
+    return kept_points(request.app.state.points_kept, request.app.state.points_lock, store, kind, encode)
 
 
-def kept_points(kept: dict[str, tuple[Any, bytes]], store: Store, kind: str,
+def kept_points(kept: dict[str, tuple[Any, bytes]], lock: threading.Lock, store: Store, kind: str,
                 encode: Callable[[Sequence[tuple]], bytes]) -> bytes:
     """Every event's points in one encoding, from `kept` while the store has not changed."""
-    query = EventQuery()
-    key = store.event_points_key()  # before the read: a write between them makes the next key differ
-    if key is not None and kind in kept and kept[kind][0] == key:
-        return kept[kind][1]
-    body = encode(store.event_points(query))
-    if key is not None:
-        kept[kind] = (key, body)
-    return body
+    with lock:
+        key = store.event_points_key()  # before the read: a write between them makes the next key differ
+        if key is not None and kind in kept and kept[kind][0] == key:
+            return kept[kind][1]
+        body = encode(store.event_points(EventQuery()))
+        if key is not None:
+            kept[kind] = (key, body)
+        return body
 
 
-def _warm_points(kept: dict[str, tuple[Any, bytes]], store: Store) -> None:
+def _warm_points(kept: dict[str, tuple[Any, bytes]], lock: threading.Lock, store: Store) -> None:
     try:
-        kept_points(kept, store, "binary", binary_points)
+        kept_points(kept, lock, store, "binary", binary_points)
     except (StoreError, BorderwatchError):
         pass  # only a head start: the first request reads the points itself and reports any error
 
@@ -544,11 +560,12 @@ def event_detail(store: StoreDep, event_id: Annotated[str, schemas.Text]) -> dic
 @read_router.get("/claims", response_model=schemas.ClaimPage, summary="The claims ledger, a page at a time")
 def list_claims(store: StoreDep, event_id: Annotated[str | None, schemas.Text] = None,
                 claimant: Annotated[str | None, schemas.Text] = None, kind: ClaimKind | None = None,
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> dict:
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> Response:
     """Who claimed what, most recently stored first."""
     rows, key = store.claim_page(event_id=event_id, claimant=claimant, kind=kind, limit=limit,
                                  after=_seq_key(cursor, "claims"))
-    return {"items": rows, "next_cursor": encode_cursor("claims", key) if key is not None else None}
+    return page_response(schemas.ClaimPage,
+                         {"items": rows, "next_cursor": encode_cursor("claims", key) if key is not None else None})
 
 
 @read_router.get("/mentions", response_model=schemas.MentionList, summary="The mentions of an event or document")
@@ -561,10 +578,11 @@ def list_mentions(store: StoreDep, event_id: Annotated[str | None, schemas.Text]
 
 @read_router.get("/documents", response_model=schemas.DocumentPage, summary="Documents, a page at a time")
 def list_documents(store: StoreDep, status: DocStatus | None = None,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> dict:
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: str | None = None) -> Response:
     """Stored documents (without their text), most recently stored first."""
     rows, key = store.document_page(status=status, limit=limit, after=_seq_key(cursor, "documents"))
-    return {"items": rows, "next_cursor": encode_cursor("documents", key) if key is not None else None}
+    return page_response(schemas.DocumentPage,
+                         {"items": rows, "next_cursor": encode_cursor("documents", key) if key is not None else None})
 
 
 @read_router.get("/documents/{doc_id}", response_model=schemas.DocumentDetail,
