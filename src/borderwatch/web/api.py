@@ -89,8 +89,7 @@ def create_app(db_path: str | Path, *, write_token: str | None = None, tiles_url
         # Every dashboard load asks for all the events' points first: prepare them while the server
         # waits for its first request, so the first page does not wait for 100,000 rows to be read.
         warm = threading.Thread(target=_warm_points, args=(app.state.points_kept, app.state.points_lock, store),
-                                daemon=True,
-                                name="borderwatch-warm-points")
+                                daemon=True, name="borderwatch-warm-points")
         warm.start()
         yield
         warm.join()

@@ -17,7 +17,7 @@ const name = (dict, code) => (code >= 0 ? dict[code] : "—");
 
 // A filter change refills the rows already on the page, cell by cell, and changes only the text that
 // differs: new rows for every change made the browser style, lay out and paint the whole table again
-// (about 60 ms in all for 100 rows on a 2-core laptop), most of it for cells that had not changed.
+// (about 60 ms in all for 100 rows on this project's 2-core machine), most of it for cells that had not changed.
 export class EventsTable {
   constructor(tbody, more, summary, points, onOpen) {
     this.tbody = tbody;
