@@ -88,6 +88,17 @@ def test_two_reports_of_one_strike_score_above_the_threshold():
     assert dict(s.parts)["date"] == 1.0 and dict(s.parts)["place"] == 1.0
 
 
+def test_an_open_count_agrees_with_a_final_toll_up_to_twice_its_floor():
+    early = mention("dawn")
+    early.claims = [Claim(ClaimKind.KILLED, Count(min=24), None)]  # "killed at least 24"
+    final = mention("tolo", killed=[(42, None)])
+    assert dict(score_pair(profile(early), profile(final)).parts)["numbers"] == 1.0
+    exact = mention("geo", killed=[(24, None)])  # an exact 24 is not the 42 of another report
+    assert dict(score_pair(profile(exact), profile(final)).parts)["numbers"] < 0
+    far = mention("ary", killed=[(200, None)])
+    assert dict(score_pair(profile(early), profile(far)).parts)["numbers"] < 0
+
+
 @pytest.mark.parametrize(("changes", "veto"), [
     ({"place": BARMAL}, "provinces differ"),
     ({"when": day(21)}, "dates 3 days apart"),

@@ -139,10 +139,12 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def killed_ranges(claims: Iterable[Claim]) -> tuple[tuple[int, int], ...]:
+    """Each death count as (low, high). An open count ("at least 24", "more than 40") reaches to twice its
+    floor: early counts are floors, and the final toll of the same event is often well above them."""
     out = []
     for c in claims:
         if c.kind is ClaimKind.KILLED and c.count is not None and c.count.low is not None:
-            high = c.count.high if c.count.high is not None else c.count.low
+            high = c.count.high if c.count.high is not None else c.count.low * (1 if c.count.is_exact else 2)
             out.append((c.count.low, high))
     return tuple(out)
 

@@ -222,3 +222,14 @@ def test_a_night_spanning_two_days_is_dated_by_the_first():
     assert (text[d.start:d.end], d.range.start) == ("2/3 February 2022", date(2022, 2, 2))
     [d] = find_dates("Terrorists attacked on 3 February 2022.", date(2022, 2, 5))
     assert d.range.start == date(2022, 2, 3)
+
+
+@pytest.mark.parametrize(("text", "phrase", "iso"), [
+    ("the heaviest losses since December last year", "December last year", "2024-12"),
+    ("in March last year", "March last year", "2024-03"),
+    ("in December of last year", "December of last year", "2024-12"),
+    ("on May 3 this year", "May 3 this year", "2025-05-03"),
+])
+def test_a_month_and_the_relative_year_after_it_are_one_date_in_that_year(text, phrase, iso):
+    [d] = find_dates(text, date(2025, 10, 9))
+    assert (d.text, d.range.iso()) == (phrase, iso)

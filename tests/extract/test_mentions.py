@@ -671,3 +671,52 @@ def test_a_place_in_what_the_act_avenged_is_not_the_acts():
             "factory on Thursday afternoon, killing more than 60 people. A spokesman called the attack revenge for "
             "the army's offensive in the Bajaur tribal region.")
     assert [m.place.name for m in extract(text, date(2008, 8, 21))] == ["Wah"]
+
+
+# A report on Kurram whose last paragraph recalls a killing at a village the gazetteer does not know.
+KURRAM_ELDERS = ("Elders of Kurram district met officials in Parachinar on Monday to demand the reopening of "
+                 "the main road.\n\nThey said the road had been unsafe for months. In March, gunmen killed four "
+                 "shopkeepers in a bazaar at Zarkanai Banda.")
+
+
+def test_an_act_at_a_place_the_gazetteer_lacks_is_placed_in_the_district_named_before_it():
+    [m] = extract(KURRAM_ELDERS, date(2024, 5, 6))
+    assert (m.event_type, m.date.iso(), m.country) == (VIOLENCE_AGAINST_CIVILIANS, "2024-03", "PK")
+    # the district of the town named last, not the town: the text does not say the act was there
+    assert (m.place.admin2, m.place.precision) == ("Kurram", 2)
+    [span] = [s for s in m.spans if s.field == "location"]
+    assert KURRAM_ELDERS[span.start:span.end] == "Parachinar"
+
+
+def test_with_no_place_named_before_it_such_an_act_is_not_placed():
+    assert extract(KURRAM_ELDERS.split("\n\n", 1)[1], date(2024, 5, 6)) == []
+
+
+def test_a_place_the_text_names_for_the_act_replaces_the_guessed_one():
+    text = KURRAM_ELDERS + " The attack happened in Hangu district, police said."
+    [m] = extract(text, date(2024, 5, 6))
+    assert (m.place.name, m.date.iso()) == ("Hangu", "2024-03")
+
+
+@pytest.mark.parametrize("tail", [
+    "Gunmen killed two guards at a checkpoint at Zarkanai Banda, police said.",   # no date of its own
+    "Militants have stepped up attacks on shopkeepers at Zarkanai Banda since March.",  # many acts
+    "In 2019, gunmen killed two guards at a checkpoint at Zarkanai Banda.",  # a year and no place: a statistic
+])
+def test_acts_told_too_thinly_are_not_placed_from_the_context(tail):
+    text = "Elders of Kurram district met officials in Parachinar on Monday.\n\nThey were angry. " + tail
+    assert extract(text, date(2024, 5, 6)) == []
+
+
+def test_an_offset_after_a_month_counts_in_months():
+    text = "The TTP ended its ceasefire in November 2022, and the next month militants stormed a police station in Bannu."
+    [m] = extract(text, date(2024, 5, 6))
+    assert m.date is not None and m.date.iso() == "2022-12"
+
+
+def test_the_date_after_since_belongs_to_the_act_it_introduces():
+    text = ("Twelve soldiers were killed in an ambush in Orakzai on Tuesday, the heaviest losses in a single "
+            "clash since December last year, when militants overran a checkpost in South Waziristan.")
+    mentions = extract(text, date(2025, 10, 9))
+    assert sorted((m.date.iso(), m.place.admin2) for m in mentions) == [
+        ("2024-12", "South Waziristan"), ("2025-10-07", "Orakzai")]

@@ -6,7 +6,7 @@ import pytest
 
 from borderwatch.extract.actors import ActorMatch
 from borderwatch.extract.events import clause_bounds, find_triggers
-from borderwatch.extract.roles import Roles, assign_roles
+from borderwatch.extract.roles import Roles, assign_roles, shared_subject
 from borderwatch.theatre import load_theatre
 
 
@@ -85,3 +85,23 @@ def test_actors_of_another_clause_take_no_role():
     roles = roles_of(sentence, "struck")
     assert described(roles.actor1) == ("Pakistani jets", "PAK-MIL")
     assert roles.actor2 is None or roles.actor2.actor_id != "TTP"
+
+
+def test_a_second_verb_after_and_takes_the_subject_of_the_first():
+    sentence = "Pakistani troops surrounded a compound in Tirah on Monday, and killed six militants."
+    actors = load_theatre().actors.find_actors(sentence)
+    trigger = next(t for t in find_triggers(sentence) if t.text == "killed")
+    clauses = clause_bounds(sentence)
+    clause = next((a, b) for a, b in clauses if a <= trigger.start < b)
+    assert clause[0] > 0  # ", and killed" opens a clause of its own, with no subject in it
+    assert assign_roles(sentence, trigger, actors, clause).actor1 is None
+    assert described(shared_subject(sentence, trigger, clause, clauses, actors)) == ("Pakistani troops", "PAK-MIL")
+
+
+def test_a_clause_with_a_subject_of_its_own_shares_none():
+    sentence = "Soldiers surrounded a compound in Tirah, and then militants killed six soldiers."
+    actors = load_theatre().actors.find_actors(sentence)
+    trigger = next(t for t in find_triggers(sentence) if t.text == "killed")
+    clauses = clause_bounds(sentence)
+    clause = next(((a, b) for a, b in clauses if a <= trigger.start < b), (0, len(sentence)))
+    assert shared_subject(sentence, trigger, clause, clauses, actors) is None

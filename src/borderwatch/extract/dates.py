@@ -651,7 +651,35 @@ def find_dates(text: str, published: date | None, anchor_year: int | None = None
         date_match = _resolve_match(m, text, ctx)
         if date_match is not None:
             found.append(_night_spanning(text, date_match))
-    return found
+    return _with_relative_year(text, found)
+
+
+# "December last year", "in March of this year": a month and the year it is in, one phrase
+_OF_GAP = re.compile(r"\s+(?:of\s+)?")
+
+
+def _with_relative_year(text: str, found: list[DateMatch]) -> list[DateMatch]:
+    """A month (or day) followed by the relative year it falls in is one date, as precise as the month and
+    in that year: "since December last year" dates to December, not to the whole of last year, and "in
+    March last year" to the March of last year, not the latest March."""
+    out: list[DateMatch] = []
+    for d in found:
+        last = out[-1] if out else None
+        if (last is not None and last.range is not None and d.range is not None and last.explicit_year is None
+                and d.range.precision is Precision.YEAR and last.range.precision in (Precision.DAY, Precision.MONTH)
+                and last.range.start.year == last.range.end.year and _OF_GAP.fullmatch(text, last.end, d.start)):
+            year = d.range.start.year
+            try:
+                moved = DateRange(last.range.start.replace(year=year), last.range.end.replace(year=year),
+                                  last.range.precision)
+            except ValueError:  # February 29 in a year without one
+                out.append(d)
+                continue
+            out[-1] = DateMatch(last.start, d.end, text[last.start:d.end], moved, last.explicit_year,
+                                last.offset_days)
+            continue
+        out.append(d)
+    return out
 
 
 # "on the night of 2/3 February": the first of two days a night spans, written before the second

@@ -46,7 +46,7 @@ from borderwatch.extract.events import (
 from borderwatch.extract.links import ReferenceCue, find_references
 from borderwatch.extract.numbers import find_numbers
 from borderwatch.extract.places import PlaceMatch, find_places
-from borderwatch.extract.roles import Roles, assign_roles
+from borderwatch.extract.roles import Roles, assign_roles, shared_subject
 from borderwatch.extract.stance import StanceMatch, find_stances
 from borderwatch.gazetteer import place_contains
 from borderwatch.model import (
@@ -79,6 +79,8 @@ MAX_SENTENCE_CHARS = 600
 ANCHOR_YEAR_SENTENCES = 4
 # Undated events take the publication week only in the lead, where reports tell the news of the day.
 LEAD_SENTENCES = 3
+# How many sentences back an act its sentence places nowhere known looks for a place the report named.
+CONTEXT_PLACE_SENTENCES = 12
 # How far back a casualty sentence with no place or date of its own looks for the story's event.
 STORY_LOOKBACK_SENTENCES = 6
 # How far back (in sentences) a casualty sentence without a trigger looks for its event.
@@ -176,6 +178,7 @@ class _Draft:
     wave: int
     country_weak: bool = False                  # guessed from an actor's home, not said by the text
     place_owner: _SentenceFacts | None = None   # the sentence a field came from, when not the trigger's
+    place_guessed: bool = False                 # the district of the place the report named last before it
     actor1_owner: _SentenceFacts | None = None
     actor2_owner: _SentenceFacts | None = None
     spans: list[Span] = field(default_factory=list)
@@ -294,13 +297,27 @@ def _anchor_offsets(dates: list[DateMatch]) -> list[DateMatch]:
     for d in dates:
         if d.range is None and d.offset_days is not None:
             anchor = next((a for a in reversed(out) if a.range is not None), None)
-            if anchor is not None and anchor.range.precision is Precision.DAY:
+            if anchor is not None:
                 # "protested on Saturday, a day after an air strike": what follows "after" came before
                 # the day named, so the offset runs back from it ("a day before the talks": forward)
                 sign = -1 if d.text.lower().endswith(("after", "before")) else 1
-                d = replace(d, range=anchor.range.shifted(sign * d.offset_days))
+                d = replace(d, range=_offset_from(anchor.range, sign * d.offset_days) or d.range)
         out.append(d)
     return out
+
+
+def _offset_from(anchor: DateRange, days: int) -> DateRange | None:
+    """An offset counted from an anchor, to the anchor's precision: a day from a day ("two days later"),
+    a month from a month ("in November 2022, and the next month"); None when the two do not fit."""
+    if anchor.precision is Precision.DAY:
+        return anchor.shifted(days)
+    months = round(days / 30)
+    if anchor.precision is Precision.MONTH and months and abs(days - 30 * months) <= 3:
+        index = anchor.start.year * 12 + anchor.start.month - 1 + months
+        first = date(index // 12, index % 12 + 1, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return DateRange(first, last, Precision.MONTH)
+    return None
 
 
 def _after_previous(d: DateMatch, facts: list[_SentenceFacts], paragraph: int) -> DateMatch:
@@ -313,15 +330,8 @@ def _after_previous(d: DateMatch, facts: list[_SentenceFacts], paragraph: int) -
         anchor = next((a.range for a in reversed(f.dates) if a.range is not None), None)
         if anchor is None:
             continue
-        if anchor.precision is Precision.DAY:
-            return replace(d, range=anchor.shifted(d.offset_days))
-        months = round(d.offset_days / 30)
-        if anchor.precision is Precision.MONTH and months and abs(d.offset_days - 30 * months) <= 3:
-            index = anchor.start.year * 12 + anchor.start.month - 1 + months
-            first = date(index // 12, index % 12 + 1, 1)
-            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            return replace(d, range=DateRange(first, last, Precision.MONTH))
-        break
+        shifted = _offset_from(anchor, d.offset_days)
+        return replace(d, range=shifted) if shifted is not None else d
     return d
 
 
@@ -333,6 +343,7 @@ _STATEMENT_BEFORE = re.compile(
     r"spoke|speaking)\b[^.;,]{0,30}$", re.I)
 _NOT_A_DAY_AFTER = re.compile(r"\s+(?:prayers?|sermon|market|bazaar)\b", re.I)
 _WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
 
 
 def _in_background_clause(text: str, d: DateMatch) -> bool:
@@ -749,6 +760,8 @@ class _DocumentCoder:
         text = f.sentence.text
         non_victims = [a for a in actors if a not in victims]
         roles = assign_roles(text, trigger, non_victims, clause)
+        if roles.actor1 is None:
+            roles = Roles(shared_subject(text, trigger, clause, clause_bounds(text), non_victims), roles.actor2)
         if roles.actor1 is None and not trigger.verb:
             roles = Roles(_agent_of_later_killing(text, trigger, non_victims), roles.actor2)
         if roles.actor1 is None or (roles.actor1.kind == MatchKind.GENERIC and roles.actor1.generic == "militants"):
@@ -826,6 +839,63 @@ class _DocumentCoder:
             d.place, d.place_match, d.place_owner = p.place, p, self.facts[0]
             d.country, d.country_weak = p.place.country, False
 
+    def _place_from_context(self, d: _Draft, f: _SentenceFacts) -> None:
+        """'Elders recalled that in May 2023 gunmen killed seven teachers in a school at Teri Mangal', in a
+        report on Kurram, where the gazetteer lacks the village: an act its own sentence places nowhere known
+        happened in the district of the place the report named last before it (in its own sentence, then up
+        to CONTEXT_PLACE_SENTENCES before, then the dateline), when the countries agree. It is marked as
+        guessed: a place the text names for the act later replaces it. Without it the act has no country
+        and is lost, or keeps only the country of its attacker's home."""
+        if d.country is not None and not d.country_weak:
+            return  # "struck hideouts in two eastern Afghan provinces": the text placed it as far as it could
+        if d.trigger.plural:
+            return  # "has stepped up attacks since 2021": many acts, none of them told
+        if d.date_match is None or d.date_owner is not f or d.date is None:
+            return  # a restatement of the news, dated only by the story: it is the story's event
+        if d.date.precision.rank > Precision.MONTH.rank:
+            return  # an act told with only a year, and no place, is as good as a statistic
+        if any(m.date is not None and m.date.overlaps(d.date) for m in self.drafts):
+            return  # a placeless act on the day of one already told may well be that one
+        gazetteer = self.theatre.gazetteer
+        for g in [f, *reversed(self.facts[max(0, f.index - CONTEXT_PLACE_SENTENCES):f.index])]:
+            found = [p for p in self._places_of(g) if self._locates(g, p)]
+            if found:
+                break
+        else:
+            found = list(self.facts[0].dateline) if self.facts else []
+            g = self.facts[0] if found else None
+        if not found:
+            return
+        p = found[-1]
+        place = p.place
+        if place.precision == 1 and place.admin2:
+            place = next((u for u in gazetteer.lookup(place.admin2) if u.precision == 2
+                          and u.admin1 == place.admin1 and u.country == place.country), place)
+        d.place, d.place_match, d.place_owner, d.place_guessed = place, p, g, True
+        d.country, d.country_weak = place.country, False
+
+    def _places_of(self, g: _SentenceFacts) -> list[PlaceMatch]:
+        """The places a sentence names; read here for sentences the first pass did not read in detail."""
+        if not g.places and not g.triggers and not g.actors:
+            g.places = [p for p in find_places(g.sentence.text, self.theatre.gazetteer)]
+        return g.places
+
+    def _locates(self, g: _SentenceFacts, p: PlaceMatch) -> bool:
+        """Whether a place named in passing can locate the report's acts: a town or district where
+        something is or happens, not where an act came from or a statement was made ("told reporters in
+        Kabul"), not an adjective ("an Islamabad-based think tank"), not a capital standing for its state
+        ("Islamabad accused Kabul")."""
+        text = g.sentence.text
+        before = text[max(0, p.start - 90):p.start]
+        if p.place.precision > 2 or _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
+            return False
+        if _ORIGIN_BEFORE.search(before) or _STATEMENT_BEFORE.search(before[-40:]):
+            return False
+        if g.dateline and p.start < len(text) and any(p is q for q in g.dateline):
+            return True
+        capital = p.place.precision == 1 and p.place.name in dict(self.theatre.capitals).values()
+        return not capital or bool(_LOCATIVE_BEFORE.search(before[-40:]))
+
     def _place_from_paragraph(self, d: _Draft, f: _SentenceFacts) -> None:
         """'The Taliban seized the town on Wednesday': the town is the place named last in the three
         sentences before (across a paragraph break: reports often open a paragraph this way)."""
@@ -878,6 +948,9 @@ class _DocumentCoder:
                 or _STATEMENT_AFTER.match(text, d.end)]
         if len(told) < len(usable):
             usable = [d for d in usable if d not in told]  # a date of the act beats the date it was told
+        # "the heaviest losses in a single clash since December, when militants overran a post": the date
+        # after "since" is the overrun's, not the clash's
+        usable = [d for d in usable if d.start < trigger.start or not _SINCE_BEFORE.search(text, 0, d.start)]
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
@@ -970,6 +1043,8 @@ class _DocumentCoder:
             for d in wave:
                 if d.place is None:
                     self._place_from_dateline(d, d.facts)
+                if d.place is None:
+                    self._place_from_context(d, f)
         kept = [d for d in wave if d.country is not None]
         self.drafts.extend(kept)
         return kept
@@ -1001,7 +1076,7 @@ class _DocumentCoder:
             if not _compatible(d, m):
                 from_dateline = (d.place is not None and m.place is not None and d.country == m.country
                                  and len([g for g in self.drafts if g.wave == m.wave]) == 1
-                                 and m.place_match in self.facts[0].dateline)
+                                 and (m.place_guessed or m.place_match in self.facts[0].dateline))
                 if not from_dateline:
                     continue
             if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
@@ -1017,7 +1092,7 @@ class _DocumentCoder:
                 # the day of the news; the act's own day, told later, replaces it
                 m.date, m.date_match, m.date_owner = d.date, d.date_match, d.date_owner
             if from_dateline:
-                m.place, m.place_match, m.place_owner = None, None, None  # _join puts the named place in
+                m.place, m.place_match, m.place_owner, m.place_guessed = None, None, None, False  # _join puts the named place in
             return m
         return None
 
@@ -1043,7 +1118,7 @@ class _DocumentCoder:
                 continue
             if not (_same_or_unknown(d.actor1, m.actor1) and _same_or_unknown(d.actor2, m.actor2)):
                 continue
-            placed = d.place is not None and m.place is not None
+            placed = d.place is not None and m.place is not None and not (d.place_guessed or m.place_guessed)
             same_actor1 = d.actor1 is not None and d.actor1 == m.actor1
             same_target = d.actor1 is None and d.actor2 is not None and d.actor2 == m.actor2
             same_kind = (d.event_type == EXPLOSIONS and d.place is None and not d.country_weak
@@ -1541,10 +1616,12 @@ def _fill(target: _Draft, source: _Draft) -> None:
         if target.actor2 is None and source.actor2 is not None:
             target.actor2, target.actor2_match = source.actor2, source.actor2_match
             target.actor2_owner = source.actor2_owner or source.facts
-    if source.place is not None and (target.place is None or source.place.precision < target.place.precision) \
+    if source.place is not None and (target.place is None or source.place.precision < target.place.precision
+                                     or (target.place_guessed and not source.place_guessed)) \
             and _compatible(source, target):
         target.place, target.place_match, target.country = source.place, source.place_match, source.place.country
         target.place_owner, target.country_weak = source.place_owner or source.facts, False
+        target.place_guessed = source.place_guessed
     elif target.country_weak and not source.country_weak and source.country:
         target.country, target.country_weak = source.country, False
     if target.date is None or (source.date_match is not None and source.date is not None

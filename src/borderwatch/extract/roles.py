@@ -84,6 +84,23 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
     return Roles(actor1, actor2)
 
 
+# "US troops pursued a Taliban force into Mohmand, and killed 11 fighters": a second verb of one subject
+_AND_THEN_VERB = re.compile(r"\s*,?\s*and\s+(?:then\s+|later\s+|\w+ly\s+)?", re.I)
+
+
+def shared_subject(text: str, trigger: TriggerMatch, clause: tuple[int, int],
+                   clauses: tuple[tuple[int, int], ...], actors: list[ActorMatch]) -> ActorMatch | None:
+    """The subject of the clause before, for a verb trigger whose own clause is only "and" before it
+    ("..., and killed 11 fighters"); None otherwise."""
+    if not trigger.verb or not _AND_THEN_VERB.fullmatch(text, clause[0], trigger.start):
+        return None
+    previous = next((c for c in clauses if c[1] == clause[0]), None)
+    if previous is None:
+        return None
+    return next((a for a in actors if previous[0] <= a.start and a.end <= previous[1]
+                 and not _governed(text, a)), None)
+
+
 def _coordinated_before(text: str, actor: ActorMatch | None, others: list[ActorMatch]) -> ActorMatch | None:
     """The actor joined to `actor` by 'and' right before it ('X and Y clashed'), if any."""
     if actor is None:
