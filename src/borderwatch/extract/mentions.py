@@ -840,12 +840,11 @@ class _DocumentCoder:
             d.country, d.country_weak = p.place.country, False
 
     def _place_from_context(self, d: _Draft, f: _SentenceFacts) -> None:
-        """'Elders recalled that in May 2023 gunmen killed seven teachers in a school at Teri Mangal', in a
-        report on Kurram, where the gazetteer lacks the village: an act its own sentence places nowhere known
-        happened in the district of the place the report named last before it (in its own sentence, then up
-        to CONTEXT_PLACE_SENTENCES before, then the dateline), when the countries agree. It is marked as
-        guessed: a place the text names for the act later replaces it. Without it the act has no country
-        and is lost, or keeps only the country of its attacker's home."""
+        """'In March, gunmen killed four shopkeepers in a bazaar at <a village the gazetteer lacks>', in a
+        report on Kurram: an act its own sentence places nowhere known happened in the district of the place
+        the report named last before it (in its own sentence, then up to CONTEXT_PLACE_SENTENCES before, then
+        the dateline). It is marked as guessed: a place the text names for the act later replaces it.
+        Without it the act has no country and is lost, or keeps only the country of its attacker's home."""
         if d.country is not None and not d.country_weak:
             return  # "struck hideouts in two eastern Afghan provinces": the text placed it as far as it could
         if d.trigger.plural:
@@ -891,8 +890,6 @@ class _DocumentCoder:
             return False
         if _ORIGIN_BEFORE.search(before) or _STATEMENT_BEFORE.search(before[-40:]):
             return False
-        if g.dateline and p.start < len(text) and any(p is q for q in g.dateline):
-            return True
         capital = p.place.precision == 1 and p.place.name in dict(self.theatre.capitals).values()
         return not capital or bool(_LOCATIVE_BEFORE.search(before[-40:]))
 
