@@ -10,7 +10,7 @@ import pytest
 
 from borderwatch import store as store_module
 from borderwatch.errors import StoreError
-from borderwatch.merge import content_words, event_id_for, profile_of
+from borderwatch.merge import content_words, event_id_for, killed_ranges, profile_of
 from borderwatch.model import (
     Claim,
     ClaimKind,
@@ -282,8 +282,7 @@ def test_upgrading_a_schema_7_store_writes_every_mentions_merge_words(tmp_path):
         assert words[mention_id] == " ".join(sorted(content_words(" ".join(s.text for s in m.evidence))))
     assert "ix_mentions_province" in indexes
     for row in rows:
-        killed = tuple((c.count.low, c.count.high if c.count.high is not None else c.count.low)
-                       for c in stored[row[0]].claims if c.kind is ClaimKind.KILLED and c.count is not None)
+        killed = killed_ranges(stored[row[0]].claims)
         assert store_module._profile_from_row(row, killed) == profile_of(stored[row[0]])
 
 

@@ -144,9 +144,16 @@ def killed_ranges(claims: Iterable[Claim]) -> tuple[tuple[int, int], ...]:
     out = []
     for c in claims:
         if c.kind is ClaimKind.KILLED and c.count is not None and c.count.low is not None:
-            high = c.count.high if c.count.high is not None else c.count.low * (1 if c.count.is_exact else 2)
-            out.append((c.count.low, high))
+            out.append(count_range(c.count.count, c.count.min, c.count.max))
     return tuple(out)
+
+
+def count_range(count: int | None, low: int | None, high: int | None) -> tuple[int, int]:
+    """(low, high) of an exact count or a range; an open range ("at least 24") reaches twice its floor."""
+    if count is not None:
+        return count, count
+    assert low is not None
+    return low, high if high is not None else low * 2
 
 
 def profile_of(m: Mention) -> Profile | None:

@@ -62,6 +62,7 @@ from borderwatch.merge import (
     blocks,
     choose_event,
     content_words,
+    count_range,
     derive_event,
     event_id_for,
     profile_of,
@@ -972,9 +973,7 @@ def _profiles_of_events(cursor: Any, event_ids: Sequence[str],
                 f"SELECT mention_id, count, min, max FROM claims WHERE kind = 'killed' AND mention_id IN ({marks}) "
                 "ORDER BY mention_id, ordinal", part):
             if count is not None or low is not None:  # merge.killed_ranges, without building the claims
-                low = count if count is not None else low
-                high = count if count is not None else high
-                killed[mention_id].append((low, high if high is not None else low))
+                killed[mention_id].append(count_range(count, low, high))
         for row in cursor.execute(f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM mentions WHERE id IN ({marks})", part):
             cache.put(row[0], _profile_from_row(row, tuple(killed.get(row[0], ()))))
     out: dict[str, list[Profile]] = defaultdict(list)

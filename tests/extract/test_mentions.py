@@ -709,7 +709,8 @@ def test_acts_told_too_thinly_are_not_placed_from_the_context(tail):
 
 
 def test_an_offset_after_a_month_counts_in_months():
-    text = "The TTP ended its ceasefire in November 2022, and the next month militants stormed a police station in Bannu."
+    text = ("The TTP ended its ceasefire in November 2022, and the next month militants stormed a police station "
+            "in Bannu.")
     [m] = extract(text, date(2024, 5, 6))
     assert m.date is not None and m.date.iso() == "2022-12"
 

@@ -1089,7 +1089,8 @@ class _DocumentCoder:
                 # the day of the news; the act's own day, told later, replaces it
                 m.date, m.date_match, m.date_owner = d.date, d.date_match, d.date_owner
             if from_dateline:
-                m.place, m.place_match, m.place_owner, m.place_guessed = None, None, None, False  # _join puts the named place in
+                # _join puts the named place in
+                m.place, m.place_match, m.place_owner, m.place_guessed = None, None, None, False
             return m
         return None
 
