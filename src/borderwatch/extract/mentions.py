@@ -876,7 +876,7 @@ class _DocumentCoder:
     def _places_of(self, g: _SentenceFacts) -> list[PlaceMatch]:
         """The places a sentence names; read here for sentences the first pass did not read in detail."""
         if not g.places and not g.triggers and not g.actors:
-            g.places = [p for p in find_places(g.sentence.text, self.theatre.gazetteer)]
+            g.places = find_places(g.sentence.text, self.theatre.gazetteer)
         return g.places
 
     def _locates(self, g: _SentenceFacts, p: PlaceMatch) -> bool:
@@ -897,9 +897,7 @@ class _DocumentCoder:
         """'The Taliban seized the town on Wednesday': the town is the place named last in the three
         sentences before (across a paragraph break: reports often open a paragraph this way)."""
         for g in reversed(self.facts[max(0, f.index - 3):f.index]):
-            if not g.places and g.triggers == [] and not g.actors:
-                g.places = [p for p in find_places(g.sentence.text, self.theatre.gazetteer)]
-            named = [p for p in g.places if p.place.precision <= 2]
+            named = [p for p in self._places_of(g) if p.place.precision <= 2]
             if named:
                 p = named[-1]
                 if d.country in (None, p.place.country) or d.country_weak:
