@@ -559,6 +559,30 @@ def test_the_cheapest_merge_keeps_the_groups_that_spare_more_rows_than_they_cost
     assert store_module._cheapest_merge((half,), shares) == (half,)  # the last filter is always merged
 
 
+def test_pages_skip_the_segment_without_values_only_when_there_is_none(tmp_path, planner_store, monkeypatch):
+    """Events without the order's value are read in a segment of their own; a store where every event has a
+    date and a toll pages the same without reading that segment, one with such events reads it."""
+    segments: list[bool] = []
+    page_statements = store_module._page_statements
+
+    def recorded(query, order, plan, null_segment, *args):
+        segments.append(null_segment)
+        return page_statements(query, order, plan, null_segment, *args)
+    monkeypatch.setattr(store_module, "_page_statements", recorded)
+    events = [ev for ev in _planner_events() if ev.date is not None and ev.fatalities_best is not None]
+    queries = (EventQuery(), EventQuery(country=("PK",)), EventQuery(contested=True, source=(EventSource.UCDP,)))
+    with open_store(tmp_path / "full.db") as store:
+        store.add_events(events)
+        for order in EventOrder:
+            for query in queries:
+                assert _paged_ids(store, query, order, 9) == _brute_force_ids(events, query, order)
+    assert segments and not any(segments)
+    store, _ = planner_store
+    for order in EventOrder:
+        assert _paged_ids(store, queries[1], order, 9) == _brute_force_ids(_planner_events(), queries[1], order)
+    assert any(segments)
+
+
 def test_upgrading_a_schema_8_store_rebuilds_the_date_indexes_and_keeps_every_event(tmp_path):
     """Schema 9 adds date_end and the toll to every filter's date index and a toll index for dyads; a store
     made before it is upgraded on opening, keeps its events, and pages as before."""

@@ -1693,6 +1693,8 @@ class Store:
             first = 0 if after is None else (segments.index(after.null_segment)
                                              if after.null_segment in segments else len(segments))
             for null_segment in segments[first:]:
+                if null_segment and not _any_without(db, order):
+                    continue  # no event lacks the sort value: nothing to read (a walk, a merge or a search again)
                 key = after if after is not None and after.null_segment == null_segment else None
                 wanted = limit + 1 - len(rows)
                 statements = _page_statements(query, order, plan, null_segment, key, wanted)
@@ -2352,6 +2354,11 @@ def _merge_lossy(query: EventQuery, order: EventOrder, names: Iterable[str],
         if name not in _DRIVING_FILTERS or tuple(_filter_arms(query, name)) not in merged:
             return True
     return False
+
+
+def _any_without(db: Any, order: EventOrder) -> bool:
+    """Whether any event lacks the order's value (undated, or without a toll): one probe of its index."""
+    return db.execute(f"SELECT EXISTS (SELECT 1 FROM events WHERE {order.column} IS NULL)").fetchone()[0] == 1
 
 
 def _segments(order: EventOrder, query: EventQuery) -> tuple[bool, ...]:
