@@ -559,6 +559,21 @@ def test_the_cheapest_merge_keeps_the_groups_that_spare_more_rows_than_they_cost
     assert store_module._cheapest_merge((half,), shares) == (half,)  # the last filter is always merged
 
 
+@pytest.mark.parametrize("filters", [dict(text="town 7"), dict(text="town 7", country=("PK",)),
+                                     dict(text="town 12", contested=False, source=(EventSource.ACLED,))])
+def test_a_rare_search_is_listed_once_and_its_pages_are_the_searchs(planner_store, planned, filters):
+    """A search with fewer matches than PROBE_ROWS is run once, when it is probed: the page's statements read
+    the list of its matches instead of searching again."""
+    query = EventQuery(**filters)
+    store, path = planner_store
+    where, params = _event_predicates(query, None, store_module._SQLITE)
+    for order in EventOrder:
+        expected = _plain_page_ids(path, order, where, params)
+        assert len(expected) > 3
+        assert _paged_ids(store, query, order, 3) == expected
+    assert {t.sql for plan in planned for t in plan.terms if t.name == "text"} == {store_module._SQLITE.search_among}
+
+
 def test_pages_skip_the_segment_without_values_only_when_there_is_none(tmp_path, planner_store, monkeypatch):
     """Events without the order's value are read in a segment of their own; a store where every event has a
     date and a toll pages the same without reading that segment, one with such events reads it."""

@@ -585,6 +585,10 @@ class _Dialect:
     search_params: Callable[[str | None], tuple[str, ...]]
     search_filter: str
     search_probe: str
+    # The search's matches listed (keys of the search index, up to a limit: one more parameter; as cheap as
+    # counting them), and a filter on `events {c}` keeping the events of such a list (one parameter: a JSON array)
+    search_matches: str
+    search_among: str
     search_rows: str  # how many events the search index holds
     period_starts: Mapping[str, str] = field(default_factory=dict)
     check_pragmas: bool = False
@@ -2152,7 +2156,7 @@ def _event_predicates(query: EventQuery, span_days: int | None, dialect: _Dialec
 
 def _matches_up_to(db: Any, term: _Term, limit: int, dialect: _Dialect) -> int:
     """How many events one filter alone matches, counting no further than `limit`."""
-    if term.name == "text":
+    if term.sql == dialect.search_filter:
         return db.execute(dialect.search_probe, (*term.params, limit)).fetchone()[0]
     where, params = term.probe or (term.sql, term.params)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where.format(c='e.')} LIMIT ?) AS found"
@@ -2232,7 +2236,7 @@ def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | N
     terms = tuple(_terms(query, span_days, dialect))
     if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
         return _PagePlan(_Plan.WALK, terms, dialect)
-    counts = {t.name: _matches_up_to(db, t, PROBE_ROWS, dialect) for t in terms}
+    terms, counts = _probed(db, terms, dialect)
     rarest = min(counts, key=counts.__getitem__)
     rare = [name for name, n in counts.items() if n < PROBE_ROWS]
     if rare and not _merge_groups(query, [rarest]):
@@ -2257,6 +2261,24 @@ def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | N
     # merge is of rare filters (fewer entries than the bound) or finds exactly the matches.
     lossy = not rare and _merge_lossy(query, order, counts, merged)
     return _PagePlan(_Plan.MERGE, terms, dialect, rarest, bounded=lossy, merged=merged)
+
+
+def _probed(db: Any, terms: tuple[_Term, ...], dialect: _Dialect) -> tuple[tuple[_Term, ...], dict[str, int]]:
+    """The filters, and how many events each matches, counted up to PROBE_ROWS. The search lists its matches
+    instead of counting them; when they are fewer, that list replaces the search in the page's statements,
+    which so do not search again (a search with a common word takes tens of ms)."""
+    probed: list[_Term] = []
+    counts: dict[str, int] = {}
+    for term in terms:
+        if term.sql == dialect.search_filter:
+            found = [row[0] for row in db.execute(dialect.search_matches, (*term.params, PROBE_ROWS))]
+            counts[term.name] = len(found)
+            if len(found) < PROBE_ROWS:
+                term = _Term(term.name, dialect.search_among, (json.dumps(found),))
+        else:
+            counts[term.name] = _matches_up_to(db, term, PROBE_ROWS, dialect)
+        probed.append(term)
+    return tuple(probed), counts
 
 
 # A row read costs about as much as stepping through this many index entries in a merge (on a 1,000,000-event
@@ -2540,6 +2562,8 @@ _SQLITE = _Dialect(
     search_filter="{c}id IN (SELECT k.event_id FROM event_text JOIN event_text_keys k ON "
                   "k.text_rowid = event_text.rowid WHERE event_text MATCH ?)",
     search_probe="SELECT count(*) FROM (SELECT 1 FROM event_text WHERE event_text MATCH ? LIMIT ?) AS found",
+    search_matches="SELECT rowid FROM event_text WHERE event_text MATCH ? LIMIT ?",
+    search_among="{c}id IN (SELECT event_id FROM event_text_keys WHERE text_rowid IN (SELECT value FROM json_each(?)))",
     search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text_keys)",
     period_starts=PERIOD_STARTS, check_pragmas=True,
 )
@@ -2550,6 +2574,9 @@ _POSTGRES = _Dialect(
                   "@@ to_tsquery('simple', ?))",
     search_probe=f"SELECT count(*) FROM (SELECT 1 FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} "
                  "@@ to_tsquery('simple', ?) LIMIT ?) AS found",
+    search_matches=f"SELECT event_id FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ?) "
+                   "LIMIT ?",
+    search_among="{c}id IN (SELECT json_array_elements_text(CAST(? AS json)))",
     search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text)",
     period_starts={**PERIOD_STARTS, "week": "to_char(date_trunc('week', e.date_start::date), 'YYYY-MM-DD')"},
 )
