@@ -2226,13 +2226,13 @@ UNBOUNDED = 1 << 62
 
 def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | None,
                dialect: _Dialect) -> _PagePlan:
-    """How to read a page: probe how many events each filter matches (up to PROBE_ROWS). A rare
-    categorical filter is merged alone, or with the other rare ones (a merge with a common filter would
-    step through all of that filter's entries between two of the rare one's); rare text or dates are read
-    and sorted (SORT). Otherwise the categorical filters are merged, so a rare combination of common filters
-    costs index entries, not rows; but a filter matching a large share of the store is left to the rows
-    (_cheapest_merge). A toll order within a date window sorts the window's keys when they are few
-    (_window_entries). Without any, the order's own index is walked."""
+    """How to read a page: probe how many events each filter matches (up to PROBE_ROWS). Rare text or dates
+    are read and sorted (SORT). Otherwise the categorical filters are merged, so a rare combination of common
+    filters costs index entries, not rows; which of them is a cost rule over the share of the store each
+    matches (_cheapest_merge): one matching a large share is left to the rows, and a rare one is merged with
+    a common one only when that spares more row reads than it steps through entries. A toll order within a
+    date window sorts the window's keys when they are few (_window_entries). Without any categorical
+    filter, the order's own index is walked."""
     terms = tuple(_terms(query, span_days, dialect))
     if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
         return _PagePlan(_Plan.WALK, terms, dialect)
@@ -2242,7 +2242,7 @@ def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | N
     if rare and not _merge_groups(query, [rarest]):
         return _PagePlan(_Plan.SORT, terms, dialect, rarest)
     # In a toll order a date window bounds no index walk; its keys are read in date order and sorted instead
-    # (not with common text, which only the rows can check: the merge in toll order bounds those reads).
+    # (not beside a search, which only the rows can check: the merge in toll order bounds those reads).
     window = (next((t for t in terms if t.name == "dates" and t.probe), None)
               if order.column == "fatalities_best" and "text" not in counts else None)
     merged = _merge_groups(query, counts)
