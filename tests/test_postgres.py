@@ -213,6 +213,7 @@ def test_two_ingests_at_once_both_succeed_and_store_each_event_once(
     EventQuery(text="Khost"), EventQuery(text="khost strikes"), EventQuery(text="North Waziristan"),
     EventQuery(text="al-Qaeda"), EventQuery(text="\"; DROP TABLE events; --"), EventQuery(text="nowhere-at-all"),
     EventQuery(event_type=("Battles",), contested=False), EventQuery(actor=("PAK-MIL",)),
+    EventQuery(since=date(2023, 1, 1), until=date(2024, 6, 30), country=("AF", "PK"), contested=False),
 ])
 def test_event_queries_agree(both: tuple[Store, Store], query: EventQuery) -> None:
     lite, pg = both

@@ -256,6 +256,21 @@ def test_migrated_schema_matches_the_table_definitions(tmp_path):
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
 
 
+# The filter date indexes as schema 5 made them (schema 9 adds date_end and the toll to each)
+SCHEMA_5_DATE_INDEXES = (("country", "country"), ("admin1", "admin1"), ("actor1", "actor1"), ("actor2", "actor2"),
+                         ("dyad", "actor1, actor2"), ("type", "event_type"), ("sub_type", "sub_event_type"),
+                         ("source", "source"), ("contested", "contested"), ("cross_border", "cross_border"))
+
+
+def _undo_schema_9(db: sqlite3.Connection) -> None:
+    """Back to schema 8's indexes, as a borderwatch before schema 9 left the store."""
+    db.execute("DROP INDEX ix_events_dyad_fatalities")
+    for name, columns in SCHEMA_5_DATE_INDEXES:
+        db.execute(f"DROP INDEX ix_events_{name}_date")
+        db.execute(f"CREATE INDEX ix_events_{name}_date ON events ({columns}, date_start, id)")
+    db.execute("UPDATE schema_version SET version = 8")
+
+
 def test_upgrading_a_schema_7_store_writes_every_mentions_merge_words(tmp_path):
     """Schema 8 keeps each mention's merge words. A store made before it gets them on opening, computed as
     merging computes them from the evidence, and merging then reads the same profiles as from the mentions."""
@@ -264,6 +279,7 @@ def test_upgrading_a_schema_7_store_writes_every_mentions_merge_words(tmp_path):
         store.add_document(document("dawn-001", STRIKE_TEXT), [strike_mention()])
         store.add_document(document("dawn-002", CLASH_TEXT), [clash_mention()])
     with sqlite3.connect(path) as db:  # back to schema 7, as an older borderwatch left it
+        _undo_schema_9(db)
         db.execute("DROP INDEX ix_mentions_province")
         db.execute("DROP INDEX ix_mentions_fine")
         db.execute("CREATE INDEX ix_mentions_fine ON mentions (country, event_type, admin1, admin2, date_start)")
@@ -436,3 +452,174 @@ def test_every_plan_pages_like_a_plain_sql_ordering(planner_store, monkeypatch, 
         if key is None:
             break
     assert got == expected
+
+
+# --- schema 9 and the planner's choices, against a brute-force reading of the same events in Python.
+
+def _matches(ev, query: EventQuery) -> bool:
+    """Whether an event matches `query`, as docs/api.md states the filters (no text search here)."""
+    dates, place = ev.date, ev.place
+    if (query.since or query.until) and dates is None:
+        return False
+    return ((query.since is None or dates.end >= query.since) and (query.until is None or dates.start <= query.until)
+            and (not query.country or ev.country in query.country)
+            and (not query.admin1 or (place is not None and place.admin1 in query.admin1))
+            and (not query.actor or ev.actor1 in query.actor or ev.actor2 in query.actor)
+            and (not query.actor1 or ev.actor1 in query.actor1) and (not query.actor2 or ev.actor2 in query.actor2)
+            and (not query.dyad or (ev.actor1, ev.actor2) in query.dyad)
+            and (not query.event_type or ev.event_type in query.event_type)
+            and (not query.sub_event_type or ev.sub_event_type in query.sub_event_type)
+            and (not query.source or ev.source in query.source)
+            and (query.contested is None or ev.contested == query.contested)
+            and (query.cross_border is None or ev.cross_border == query.cross_border))
+
+
+def _brute_force_ids(events, query: EventQuery, order: EventOrder) -> list[str]:
+    """The matches in `order`: by the sort value, ties by id, events without one after the others going down
+    and before them going up."""
+    def value(ev):
+        if order.column == "date_start":
+            return None if ev.date is None else ev.date.start.isoformat()
+        return ev.fatalities_best
+    matched = [ev for ev in events if _matches(ev, query)]
+    with_value = sorted((ev for ev in matched if value(ev) is not None), key=lambda ev: (value(ev), ev.id),
+                        reverse=order.descending)
+    without = sorted((ev for ev in matched if value(ev) is None), key=lambda ev: ev.id, reverse=order.descending)
+    ordered = with_value + without if order.descending else without + with_value
+    return [ev.id for ev in ordered]
+
+
+def _paged_ids(store, query: EventQuery, order: EventOrder, limit: int) -> list[str]:
+    got, key = [], None
+    while True:
+        rows, key = store.event_page(query, order, limit, key)
+        got.extend(row["id"] for row in rows)
+        if key is None:
+            return got
+
+
+@pytest.fixture
+def planned(monkeypatch) -> list:
+    """The plans `_plan_page` makes, in order."""
+    plans: list = []
+    plan_page = store_module._plan_page
+
+    def recorded(*args, **kwargs):
+        plans.append(plan_page(*args, **kwargs))
+        return plans[-1]
+    monkeypatch.setattr(store_module, "_plan_page", recorded)
+    return plans
+
+
+@pytest.mark.parametrize("filters", [
+    dict(since=date(2021, 6, 1), until=date(2021, 9, 1), country=("PK",)),
+    dict(since=date(2021, 3, 1), until=date(2021, 8, 1), cross_border=True, source=(EventSource.UCDP,)),
+    dict(since=date(2022, 1, 1), until=date(2022, 4, 1), dyad=(("TTP", "PAK-MIL"),)),
+    dict(since=date(2021, 11, 1), until=date(2022, 2, 1), actor=("PAK-MIL", "CIV-PAK"), contested=False),
+    dict(since=date(2022, 5, 1), country=("PK", "IR"), admin1=("Khost", "Punjab")),  # a second list: on the rows
+])
+@pytest.mark.parametrize("order_name", ["-fatalities", "fatalities"])
+def test_a_toll_order_within_a_date_window_sorts_the_windows_keys(planner_store, monkeypatch, planned, filters,
+                                                                     order_name):
+    """In a toll order, a date window with other filters is read from the merge of the filters' date indexes
+    (schema 9: they hold date_end and the toll) and sorted: every page as a brute-force filter and sort of the
+    same events gives it, across pages, events without a toll included."""
+    monkeypatch.setattr(store_module, "PROBE_ROWS", 20)  # every filter is common in 900 events
+    monkeypatch.setattr(store_module, "FALLBACK_PROBE_ROWS", 1_000)  # and a window's keys are few
+    query, order = EventQuery(**filters), EventOrder(order_name)
+    store, _ = planner_store
+    expected = _brute_force_ids(_planner_events(), query, order)
+    assert len(expected) > 7, "the query must fill more than one page"
+    assert _paged_ids(store, query, order, 7) == expected
+    assert {(p.plan, p.sort_by) for p in planned} == {(store_module._Plan.SORT, "dates")}
+    assert all(p.merged for p in planned)  # the keys come from the merge, not the date index alone
+
+
+def test_a_filter_matching_a_large_share_is_left_to_the_rows(planner_store, monkeypatch, planned):
+    """A merge steps through every entry of every filter: one matching about half the store costs more
+    entries than the rows it would spare, so it is checked on the rows; the pages are the same."""
+    monkeypatch.setattr(store_module, "PROBE_ROWS", 20)
+    monkeypatch.setattr(store_module, "ROW_COST", 5)  # the fixture's shares are large: a row costs 5 entries
+    query = EventQuery(source=(EventSource.UCDP,), cross_border=True, contested=True)
+    store, _ = planner_store
+    for order in EventOrder:
+        planned.clear()
+        assert _paged_ids(store, query, order, 3) == _brute_force_ids(_planner_events(), query, order)
+        merged = {arm for plan in planned for group in plan.merged for arm in group}
+        assert merged == {("cross_border = ?", (1,)), ("contested = ?", (1,))}, order
+
+
+def test_the_cheapest_merge_keeps_the_groups_that_spare_more_rows_than_they_cost():
+    rare, common, half = (("a = ?", (1,)),), (("b = ?", (1,)),), (("c = ?", (1,)),)
+    shares = {store_module._condition(g): s for g, s in ((rare, 0.03), (common, 0.05), (half, 0.5))}
+    # with 0.03 merged, 0.05 costs its entries against 0.03 * 0.95 * ROW_COST rows: merged; then 0.5 costs
+    # its entries against 0.0015 * 0.5 * ROW_COST rows: left to the rows
+    assert store_module._cheapest_merge((half, common, rare), shares) == (common, rare)
+    assert store_module._cheapest_merge((half,), shares) == (half,)  # the last filter is always merged
+
+
+@pytest.mark.parametrize("filters", [dict(text="town 7"), dict(text="town 7", country=("PK",)),
+                                     dict(text="town 12", contested=False, source=(EventSource.ACLED,))])
+def test_a_rare_search_is_listed_once_and_its_pages_are_the_searchs(planner_store, planned, filters):
+    """A search with fewer matches than PROBE_ROWS is run once, when it is probed: the page's statements read
+    the list of its matches instead of searching again."""
+    query = EventQuery(**filters)
+    store, path = planner_store
+    where, params = _event_predicates(query, None, store_module._SQLITE)
+    for order in EventOrder:
+        expected = _plain_page_ids(path, order, where, params)
+        assert len(expected) > 3
+        assert _paged_ids(store, query, order, 3) == expected
+    assert {t.sql for plan in planned for t in plan.terms if t.name == "text"} == {store_module._SQLITE.search_among}
+
+
+def test_pages_skip_the_segment_without_values_only_when_there_is_none(tmp_path, planner_store, monkeypatch):
+    """Events without the order's value are read in a segment of their own; a store where every event has a
+    date and a toll pages the same without reading that segment, one with such events reads it."""
+    segments: list[bool] = []
+    page_statements = store_module._page_statements
+
+    def recorded(query, order, plan, null_segment, *args):
+        segments.append(null_segment)
+        return page_statements(query, order, plan, null_segment, *args)
+    monkeypatch.setattr(store_module, "_page_statements", recorded)
+    events = [ev for ev in _planner_events() if ev.date is not None and ev.fatalities_best is not None]
+    queries = (EventQuery(), EventQuery(country=("PK",)), EventQuery(contested=True, source=(EventSource.UCDP,)))
+    with open_store(tmp_path / "full.db") as store:
+        store.add_events(events)
+        for order in EventOrder:
+            for query in queries:
+                assert _paged_ids(store, query, order, 9) == _brute_force_ids(events, query, order)
+    assert segments and not any(segments)
+    store, _ = planner_store
+    for order in EventOrder:
+        assert _paged_ids(store, queries[1], order, 9) == _brute_force_ids(_planner_events(), queries[1], order)
+    assert any(segments)
+
+
+def test_upgrading_a_schema_8_store_rebuilds_the_date_indexes_and_keeps_every_event(tmp_path):
+    """Schema 9 adds date_end and the toll to every filter's date index and a toll index for dyads; a store
+    made before it is upgraded on opening, keeps its events, and pages as before."""
+    path = tmp_path / "events.db"
+    events = _planner_events(300)
+    with open_store(path) as store:
+        store.add_events(events)
+        before = list(store.flat_events())
+    with sqlite3.connect(path) as db:
+        _undo_schema_9(db)
+        old_index = [r[2] for r in db.execute("PRAGMA index_info(ix_events_country_date)")]
+        assert old_index == ["country", "date_start", "id"]
+    db.close()
+    with open_store(path) as store:
+        assert list(store.flat_events()) == before
+        query = EventQuery(since=date(2021, 5, 1), until=date(2021, 12, 1), actor1=("TTP",))
+        for order in EventOrder:
+            assert _paged_ids(store, query, order, 4) == _brute_force_ids(events, query, order)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        for name, columns in SCHEMA_5_DATE_INDEXES:
+            indexed = [r[2] for r in db.execute(f"PRAGMA index_info(ix_events_{name}_date)")]
+            assert indexed == [*columns.split(", "), "date_start", "id", "date_end", "fatalities_best"]
+        assert [r[2] for r in db.execute("PRAGMA index_info(ix_events_dyad_fatalities)")] == [
+            "actor1", "actor2", "fatalities_best", "id"]
+    db.close()

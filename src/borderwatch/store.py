@@ -295,6 +295,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX ix_mentions_fine ON mentions "
         "(country, event_type, admin1, admin2, date_start, date_end, date_precision, event_id)",
     ),
+    (  # 9: pages within a date window. Each filter's date index also holds date_end and the toll, as the date
+        # index does since 7: a merge in date order checks the window's end on index entries (an event that
+        # starts up to a year before `since` but ends before it is skipped without reading its row), and a page
+        # in a toll order reads the window's (toll, id) keys from the merge of these indexes and sorts them,
+        # without reading a row: in toll order the window cannot bound an index walk. A dyad gets its toll index,
+        # so a merge in a toll order finds the pair, not every event of its first actor.
+        "CREATE INDEX ix_events_dyad_fatalities ON events (actor1, actor2, fatalities_best, id)",
+        *(step for name, columns in (("country", "country"), ("admin1", "admin1"), ("actor1", "actor1"),
+                                     ("actor2", "actor2"), ("dyad", "actor1, actor2"), ("type", "event_type"),
+                                     ("sub_type", "sub_event_type"), ("source", "source"),
+                                     ("contested", "contested"), ("cross_border", "cross_border"))
+          for step in (f"DROP INDEX ix_events_{name}_date",
+                       f"CREATE INDEX ix_events_{name}_date ON events "
+                       f"({columns}, date_start, id, date_end, fatalities_best)")),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -571,6 +586,10 @@ class _Dialect:
     search_params: Callable[[str | None], tuple[str, ...]]
     search_filter: str
     search_probe: str
+    # The search's matches listed (keys of the search index, up to a limit: one more parameter; as cheap as
+    # counting them), and a filter on `events {c}` keeping the events of such a list (one parameter: a JSON array)
+    search_matches: str
+    search_among: str
     search_rows: str  # how many events the search index holds
     period_starts: Mapping[str, str] = field(default_factory=dict)
     check_pragmas: bool = False
@@ -1677,6 +1696,8 @@ class Store:
             first = 0 if after is None else (segments.index(after.null_segment)
                                              if after.null_segment in segments else len(segments))
             for null_segment in segments[first:]:
+                if null_segment and not _any_without(db, order):
+                    continue  # no event lacks the sort value: nothing to read (a walk, a merge or a search again)
                 key = after if after is not None and after.null_segment == null_segment else None
                 wanted = limit + 1 - len(rows)
                 statements = _page_statements(query, order, plan, null_segment, key, wanted)
@@ -2134,7 +2155,7 @@ def _event_predicates(query: EventQuery, span_days: int | None, dialect: _Dialec
 
 def _matches_up_to(db: Any, term: _Term, limit: int, dialect: _Dialect) -> int:
     """How many events one filter alone matches, counting no further than `limit`."""
-    if term.name == "text":
+    if term.sql == dialect.search_filter:
         return db.execute(dialect.search_probe, (*term.params, limit)).fetchone()[0]
     where, params = term.probe or (term.sql, term.params)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where.format(c='e.')} LIMIT ?) AS found"
@@ -2145,33 +2166,25 @@ def _matches_up_to(db: Any, term: _Term, limit: int, dialect: _Dialect) -> int:
 _Arm = tuple[str, tuple]
 
 
-def _filter_arms(query: EventQuery, name: str, order: EventOrder) -> list[tuple[str, list[_Arm]]]:
-    """One filter as merge arms, grouped: an event matches a group when it matches any of its arms. Every
-    arm is an equality on the columns leading an index that ends in `order` (migrations 5 and 7). A group
-    may match more events than its filter (a dyad in the fatalities orders is found by actor1): the rows
-    are checked against every filter anyway."""
+def _filter_arms(query: EventQuery, name: str) -> list[_Arm]:
+    """One filter as merge arms: an event matches the filter when it matches any of its arms. Every arm is
+    an equality on the columns leading an index that ends in either order (migrations 5, 7 and 9)."""
     if name == "dyad":
-        if order.column == "date_start" or not query.dyad:  # the (actor1, actor2, date_start, id) index
-            return [(name, [("actor1 = ? AND actor2 = ?", pair) for pair in query.dyad])]
-        if len(query.dyad) == 1:
-            (first, second), = query.dyad
-            return [(name, [("actor1 = ?", (first,))]), (name, [("actor2 = ?", (second,))])]
-        return [(name, [("actor1 = ?", (v,)) for v in dict.fromkeys(pair[0] for pair in query.dyad)])]
+        return [("actor1 = ? AND actor2 = ?", pair) for pair in query.dyad]
     if name == "actor":
-        return [(name, [(f"{side} = ?", (v,)) for v in query.actor for side in ("actor1", "actor2")])]
+        return [(f"{side} = ?", (v,)) for v in query.actor for side in ("actor1", "actor2")]
     if name in ("contested", "cross_border"):
         flag = getattr(query, name)
-        return [(name, [(f"{name} = ?", (int(flag),))] if flag is not None else [])]
-    return [(name, [(f"{_COLUMN_OF[name]} = ?", (v,)) for v in _filter_values(query, name)])]
+        return [(f"{name} = ?", (int(flag),))] if flag is not None else []
+    return [(f"{_COLUMN_OF[name]} = ?", (v,)) for v in _filter_values(query, name)]
 
 
-def _merge_groups(query: EventQuery, order: EventOrder, names: Iterable[str]) -> tuple[tuple[_Arm, ...], ...]:
+def _merge_groups(query: EventQuery, names: Iterable[str]) -> tuple[tuple[_Arm, ...], ...]:
     """The arm groups of a merge over the filters `names`: first the one filter whose several values are
     UNIONed (the first of _DRIVING_FILTERS with at most MAX_ARMS), then one single arm per filter to
     INTERSECT. Filters left out (a second one with several values, text, dates) are checked on the rows."""
     wanted = set(names)
-    groups = [arms for name in _DRIVING_FILTERS if name in wanted
-              for _, arms in _filter_arms(query, name, order) if arms]
+    groups = [arms for name in _DRIVING_FILTERS if name in wanted if (arms := _filter_arms(query, name))]
     union = next((arms for arms in groups if 1 < len(arms) <= MAX_ARMS), None)
     singles = [arms for arms in groups if len(arms) == 1]
     return tuple(tuple(arms) for arms in ([union] if union else []) + singles)
@@ -2212,25 +2225,36 @@ UNBOUNDED = 1 << 62
 
 def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | None,
                dialect: _Dialect) -> _PagePlan:
-    """How to read a page: probe how many events each filter matches (up to PROBE_ROWS). A rare
-    categorical filter is merged alone, or with the other rare ones (a merge with a common filter would
-    step through all of that filter's entries between two of the rare one's); rare text or dates are read
-    and sorted (SORT); otherwise every categorical filter is merged, so a rare combination of common
-    filters costs index entries, not rows. Without any, the order's own index is walked."""
+    """How to read a page: probe how many events each filter matches (up to PROBE_ROWS). Rare text or dates
+    are read and sorted (SORT). Otherwise the categorical filters are merged, so a rare combination of common
+    filters costs index entries, not rows; which of them is a cost rule over the share of the store each
+    matches (_cheapest_merge): one matching a large share is left to the rows, and a rare one is merged with
+    a common one only when that spares more row reads than it steps through entries. A toll order within a
+    date window sorts the window's keys when they are few (_window_entries). Without any categorical
+    filter, the order's own index is walked."""
     terms = tuple(_terms(query, span_days, dialect))
     if not terms or (order.column == "date_start" and [t.name for t in terms] == ["dates"]):
         return _PagePlan(_Plan.WALK, terms, dialect)
-    counts = {t.name: _matches_up_to(db, t, PROBE_ROWS, dialect) for t in terms}
+    terms, counts = _probed(db, terms, dialect)
     rarest = min(counts, key=counts.__getitem__)
     rare = [name for name, n in counts.items() if n < PROBE_ROWS]
-    merged = _merge_groups(query, order, rare or counts)
-    if rare and not _merge_groups(query, order, [rarest]):
+    if rare and not _merge_groups(query, [rarest]):
         return _PagePlan(_Plan.SORT, terms, dialect, rarest)
+    # In a toll order a date window bounds no index walk; its keys are read in date order and sorted instead
+    # (not beside a search, which only the rows can check: the merge in toll order bounds those reads).
+    window = (next((t for t in terms if t.name == "dates" and t.probe), None)
+              if order.column == "fatalities_best" and "text" not in counts else None)
+    merged = _merge_groups(query, counts)
+    sample = None
+    if len(merged) > 1 or window:  # the share of the store each filter matches decides what to merge
+        sample = _sample(db, dialect, [_condition(g) for g in merged] + ([_starts(window)] if window else []))
+    if sample is not None:
+        merged = _cheapest_merge(merged, _shares(query, counts, sample))
+    elif rare:  # no estimate (PostgreSQL): the rare filters alone
+        merged = _merge_groups(query, rare)
+    if window and (rare or _window_entries(db, dialect, window, merged, sample) < FALLBACK_PROBE_ROWS):
+        return _PagePlan(_Plan.SORT, terms, dialect, "dates", merged=merged)
     if not merged:
-        if ([t.name for t in terms] == ["dates"]
-                and _matches_up_to(db, terms[0], FALLBACK_PROBE_ROWS, dialect) < FALLBACK_PROBE_ROWS):
-            # a window of up to a few years by toll: its tolls are in the date index (SORT reads no row)
-            return _PagePlan(_Plan.SORT, terms, dialect, "dates")
         return _PagePlan(_Plan.WALK, terms, dialect, rarest, bounded=True)
     # Rows the merge finds but a filter left out of it rejects cost a read each: bound them, unless the
     # merge is of rare filters (fewer entries than the bound) or finds exactly the matches.
@@ -2238,18 +2262,124 @@ def _plan_page(db: Any, query: EventQuery, order: EventOrder, span_days: int | N
     return _PagePlan(_Plan.MERGE, terms, dialect, rarest, bounded=lossy, merged=merged)
 
 
-def _merge_lossy(query: EventQuery, order: EventOrder, counts: Mapping[str, int],
+def _probed(db: Any, terms: tuple[_Term, ...], dialect: _Dialect) -> tuple[tuple[_Term, ...], dict[str, int]]:
+    """The filters, and how many events each matches, counted up to PROBE_ROWS. The search lists its matches
+    instead of counting them; when they are fewer, that list replaces the search in the page's statements,
+    which so do not search again (a search with a common word takes tens of ms)."""
+    probed: list[_Term] = []
+    counts: dict[str, int] = {}
+    for term in terms:
+        if term.sql == dialect.search_filter:
+            found = [row[0] for row in db.execute(dialect.search_matches, (*term.params, PROBE_ROWS))]
+            counts[term.name] = len(found)
+            if len(found) < PROBE_ROWS:
+                term = _Term(term.name, dialect.search_among, (json.dumps(found),))
+        else:
+            counts[term.name] = _matches_up_to(db, term, PROBE_ROWS, dialect)
+        probed.append(term)
+    return tuple(probed), counts
+
+
+# A row read costs about as much as stepping through this many index entries in a merge (on a 1,000,000-event
+# store: ~10 us to find a row by id, ~0.15 us an entry of SQLite's ordered INTERSECT).
+ROW_COST = 50
+# The share of the store a filter matches is estimated from this many runs of this many consecutive rowids,
+# spread over the table: a run is a few pages, so the whole sample is read in under a millisecond.
+SAMPLE_RUNS = 16
+SAMPLE_ROWS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Sample:
+    """How many events the store holds (about) and the share of them each condition matches (estimated)."""
+
+    events: int
+    shares: Mapping[tuple[str, tuple], float]
+
+
+def _condition(group: tuple[_Arm, ...]) -> tuple[str, tuple]:
+    """A group of merge arms as one condition on `events`: any of its arms."""
+    return "(" + " OR ".join(f"({arm})" for arm, _ in group) + ")", tuple(p for _, params in group for p in params)
+
+
+def _sample(db: Any, dialect: _Dialect, conditions: Sequence[tuple[str, tuple]]) -> _Sample | None:
+    """The share of events each condition matches, counted on SAMPLE_RUNS runs of SAMPLE_ROWS rowids spread
+    over the table (one statement for all the conditions); None on PostgreSQL (no rowid to read runs by) or
+    an empty store."""
+    if dialect.name != "sqlite" or not conditions:
+        return None
+    last = db.execute("SELECT max(rowid) FROM events").fetchone()[0]
+    if not last:
+        return None
+    starts = [last * run // SAMPLE_RUNS for run in range(SAMPLE_RUNS)]
+    counted = ", ".join(f"sum(CASE WHEN {sql} THEN 1 ELSE 0 END)" for sql, _ in conditions)
+    runs = " OR ".join(["rowid BETWEEN ? AND ?"] * SAMPLE_RUNS)
+    params = [*(p for _, ps in conditions for p in ps),
+              *(n for start in starts for n in (start + 1, start + SAMPLE_ROWS))]
+    rows, *hits = db.execute(f"SELECT count(*), {counted} FROM events WHERE {runs}", params).fetchone()
+    return _Sample(last, {c: n / rows for c, n in zip(conditions, hits, strict=True)}) if rows else None
+
+
+def _shares(query: EventQuery, counts: Mapping[str, int], sample: _Sample) -> dict[tuple[str, tuple], float]:
+    """The sample's shares, corrected by the probes: a filter that matched fewer than PROBE_ROWS was counted
+    exactly; one that reached it matches at least that many."""
+    shares = dict(sample.shares)
+    for name, n in counts.items():
+        group = _condition(tuple(_filter_arms(query, name))) if name in _DRIVING_FILTERS else None
+        if group in shares:
+            shares[group] = n / sample.events if n < PROBE_ROWS else max(shares[group], PROBE_ROWS / sample.events)
+    return shares
+
+
+def _cheapest_merge(groups: tuple[tuple[_Arm, ...], ...],
+                    shares: Mapping[tuple[str, tuple], float]) -> tuple[tuple[_Arm, ...], ...]:
+    """The groups worth merging. A merge steps through every entry of every group until the page is full; a
+    group left out costs instead a row read for each event the others find that it would have rejected. From
+    the group matching the smallest share, each next one is merged while its entries (its share) cost less
+    than the rows it saves (ROW_COST times the share the merge finds so far, less those it keeps); the rest
+    are checked on the rows. A filter matching half the store is merged only beside filters nearly as common."""
+    kept: list[tuple[_Arm, ...]] = []
+    finds = 1.0
+    for group in sorted(groups, key=lambda g: shares[_condition(g)]):
+        share = shares[_condition(group)]
+        if not kept or share < ROW_COST * finds * (1 - share):
+            kept.append(group)
+            finds *= share
+    return tuple(g for g in groups if g in kept)  # in the given order: the UNIONed group first
+
+
+def _window_entries(db: Any, dialect: _Dialect, window: _Term, keys: tuple[tuple[_Arm, ...], ...],
+                    sample: _Sample | None) -> float:
+    """About how many index entries reading a date window's keys takes: the events starting in its range,
+    times the share the merged groups match (each group's date index holds the range's share of it). Without
+    a sample, the range is counted (up to FALLBACK_PROBE_ROWS)."""
+    if sample is None:
+        return _matches_up_to(db, window, FALLBACK_PROBE_ROWS, dialect)
+    shares = [sample.shares[_condition(g)] for g in keys] or [1.0]
+    return sample.events * sample.shares[_starts(window)] * sum(shares)
+
+
+def _starts(window: _Term) -> tuple[str, tuple]:
+    """A date filter's range of date_start (its probe) as a condition on `events`."""
+    assert window.probe is not None
+    return window.probe[0].format(c=""), window.probe[1]
+
+
+def _merge_lossy(query: EventQuery, order: EventOrder, names: Iterable[str],
                  merged: tuple[tuple[_Arm, ...], ...]) -> bool:
-    """Whether a merge of every categorical filter finds events that a filter checked on the rows rejects
-    (a filter it leaves out, or one it finds a superset of); a date range in date order bounds every arm."""
-    for name in counts:
+    """Whether a merge of the filters `names` finds events that a filter checked on the rows rejects (a
+    filter it leaves out); a date range in date order bounds every arm."""
+    for name in names:
         if name == "dates" and order.column == "date_start":
             continue
-        if name not in _DRIVING_FILTERS or (name == "dyad" and order.column != "date_start" and len(query.dyad) > 1):
-            return True
-        if not all(tuple(arms) in merged for _, arms in _filter_arms(query, name, order)):
+        if name not in _DRIVING_FILTERS or tuple(_filter_arms(query, name)) not in merged:
             return True
     return False
+
+
+def _any_without(db: Any, order: EventOrder) -> bool:
+    """Whether any event lacks the order's value (undated, or without a toll): one probe of its index."""
+    return db.execute(f"SELECT EXISTS (SELECT 1 FROM events WHERE {order.column} IS NULL)").fetchone()[0] == 1
 
 
 def _segments(order: EventOrder, query: EventQuery) -> tuple[bool, ...]:
@@ -2294,23 +2424,41 @@ def _walk(order: EventOrder, plan: _PagePlan, keyset: _Keyset) -> tuple[str, lis
 def _merge(order: EventOrder, plan: _PagePlan, null_segment: bool, after: PageKey | None,
            window: int) -> tuple[str, list[Any]]:
     """A MERGE plan's compound SELECT: the order's key and id of at most `window` events after `after`, in
-    order, that every group of arms matches (read from index entries alone). Compound operators apply left
-    to right, so the first group's UNION comes before the INTERSECTs."""
+    order, that every group of arms matches (read from index entries alone); in date order, within the
+    date filter (its indexes hold date_end)."""
     keyset = _Keyset.of(order, "", null_segment, after)
-    selected = "id" if null_segment else f"{order.column}, id"
-    bound, bound_params = "TRUE", []
+    where, params = keyset.where, keyset.params
     dates = next((t for t in plan.terms if t.name == "dates"), None)
-    if order.column == "date_start" and dates is not None and dates.probe is not None:
-        bound, bound_params = dates.probe[0].format(c=""), list(dates.probe[1])  # date_start range only
+    if order.column == "date_start" and dates is not None:
+        where, params = f"{where} AND {dates.sql.format(c='')}", [*params, *dates.params]
+    compound, compound_params = _compound(plan.merged, "id" if null_segment else f"{order.column}, id", where, params)
+    # The LIMIT also keeps the ORDER BY: SQLite drops an ORDER BY of a subquery without one.
+    return f"{compound} ORDER BY {keyset.order_by} LIMIT {window}", compound_params
+
+
+def _compound(groups: tuple[tuple[_Arm, ...], ...], selected: str, where: str,
+              params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """The groups of arms as one compound SELECT of `selected` from `events`, each arm AND `where` (with
+    `params`). Compound operators apply left to right, so the first group's UNION comes before the INTERSECTs."""
     parts: list[str] = []
-    params: list[Any] = []
-    for number, group in enumerate(plan.merged):
+    compound_params: list[Any] = []
+    for number, group in enumerate(groups):
         for arm, arm_params in group:
             operator = "" if not parts else (" UNION " if number == 0 else " INTERSECT ")
-            parts.append(f"{operator}SELECT {selected} FROM events WHERE {arm} AND {keyset.where} AND {bound}")
-            params.extend([*arm_params, *keyset.params, *bound_params])
-    # The LIMIT also keeps the ORDER BY: SQLite drops an ORDER BY of a subquery without one.
-    return f"{''.join(parts)} ORDER BY {keyset.order_by} LIMIT {window}", params
+            parts.append(f"{operator}SELECT {selected} FROM events WHERE {arm} AND {where}")
+            compound_params.extend([*arm_params, *params])
+    return "".join(parts), compound_params
+
+
+def _window_keys(plan: _PagePlan) -> tuple[str, list[Any]]:
+    """A SORT plan's source of keys within its date window, as `events e` or a subquery `e` giving
+    fatalities_best and id: the date index, or the merge (in date order, within the window) of the groups'
+    date indexes; both hold date_end and the toll, so no row is read."""
+    if not plan.merged:
+        return "events e", []
+    dates = next(t for t in plan.terms if t.name == "dates")
+    compound, params = _compound(plan.merged, "date_start, id, fatalities_best", dates.sql.format(c=""), dates.params)
+    return f"({compound} ORDER BY date_start, id LIMIT {UNBOUNDED}) e", params
 
 
 def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null_segment: bool,
@@ -2328,13 +2476,22 @@ def _page_statements(query: EventQuery, order: EventOrder, plan: _PagePlan, null
                  "LIMIT ?", [*merge_params, *params, limit])]
     if plan.plan is _Plan.SORT:
         where, params = _where(plan.terms, [plan.sort_by] if plan.sort_by else [], unindexed=plan.dialect.unindexed)
-        if [t.name for t in plan.terms] == ["dates"] and order.column == "fatalities_best":
-            # The date index holds every column the sort needs: the page's keys first, then its rows.
-            first = (f"SELECT e.fatalities_best, e.id FROM events e WHERE {keyset.where} AND {where} "
-                     f"ORDER BY {keyset.order_by} LIMIT ?")
+        if plan.sort_by == "dates" and order.column == "fatalities_best":
+            # The window's keys are sorted from index entries alone (_window_keys), then the rows are read in
+            # that order and checked against every filter until the page is full. When the keys are exactly
+            # the matches, only the page's keys are kept from the sort.
+            source, source_params = _window_keys(plan)
+            window, window_params = (_where([t for t in plan.terms if t.name == "dates"], ["dates"])
+                                     if source == "events e" else ("TRUE", []))
+            lossy = _merge_lossy(query, EventOrder.NEWEST, [t.name for t in plan.terms], plan.merged)
+            kept = UNBOUNDED if lossy else limit
+            first = (f"SELECT e.fatalities_best, e.id FROM {source} WHERE {keyset.where} AND {window} "
+                     f"ORDER BY {keyset.order_by} LIMIT {kept}")
+            checked, checked_params = _where(plan.terms, [], unindexed=plan.dialect.unindexed)
             ordered = _joined_order(order, plan, null_segment)
-            return [(f"SELECT {columns} FROM ({first}) m CROSS JOIN events e WHERE e.id = m.id{ordered}",
-                     [*keyset.params, *params, limit])]
+            return [(f"SELECT {columns} FROM ({first}) m CROSS JOIN events e WHERE e.id = m.id AND {checked}"
+                     f"{ordered} LIMIT ?",
+                     [*source_params, *keyset.params, *window_params, *checked_params, limit])]
         return [(f"SELECT {columns} FROM events e WHERE {keyset.where} AND {where} ORDER BY {keyset.order_by} "
                  "LIMIT ?", [*keyset.params, *params, limit])]
     where, params = _where(plan.terms, [], skip={"dates"} if order.column == "date_start" else (),
@@ -2404,6 +2561,8 @@ _SQLITE = _Dialect(
     search_filter="{c}id IN (SELECT k.event_id FROM event_text JOIN event_text_keys k ON "
                   "k.text_rowid = event_text.rowid WHERE event_text MATCH ?)",
     search_probe="SELECT count(*) FROM (SELECT 1 FROM event_text WHERE event_text MATCH ? LIMIT ?) AS found",
+    search_matches="SELECT rowid FROM event_text WHERE event_text MATCH ? LIMIT ?",
+    search_among="{c}id IN (SELECT event_id FROM event_text_keys WHERE text_rowid IN (SELECT value FROM json_each(?)))",
     search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text_keys)",
     period_starts=PERIOD_STARTS, check_pragmas=True,
 )
@@ -2414,6 +2573,9 @@ _POSTGRES = _Dialect(
                   "@@ to_tsquery('simple', ?))",
     search_probe=f"SELECT count(*) FROM (SELECT 1 FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} "
                  "@@ to_tsquery('simple', ?) LIMIT ?) AS found",
+    search_matches=f"SELECT event_id FROM event_text WHERE {_POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ?) "
+                   "LIMIT ?",
+    search_among="{c}id IN (SELECT json_array_elements_text(CAST(? AS json)))",
     search_rows="SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_text)",
     period_starts={**PERIOD_STARTS, "week": "to_char(date_trunc('week', e.date_start::date), 'YYYY-MM-DD')"},
 )
