@@ -364,6 +364,20 @@ def test_a_server_store_bounds_its_connections_and_their_page_cache(tmp_path):
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KIB
 
 
+def test_prewarm_reads_the_whole_file_only_when_it_fits_the_memory_available(tmp_path, monkeypatch):
+    path = tmp_path / "events.db"
+    with open_store(path) as store:
+        store.add_events([Event(f"ucdp-{i}", "Battles", "Armed clash", None, None, "PK", None, None,
+                                source=EventSource.UCDP, source_id=str(i)) for i in range(50)])
+        size = path.stat().st_size
+        assert size > 0 and store.prewarm() == size
+        monkeypatch.setattr(store_module, "_available_memory", lambda: size * 2)
+        assert store.prewarm(share=0.25) == 0  # the file is more than a quarter of what is free
+        assert store.prewarm(share=0.75) == size
+    with open_store(":memory:") as memory:
+        assert memory.prewarm() == 0  # no file to read
+
+
 def test_profile_cache_stays_bounded_and_keeps_what_was_used_lately():
     cache = ProfileCache(size=4)
     for name in "abcd":

@@ -529,6 +529,9 @@ def kept_points(kept: dict[str, tuple[Any, bytes]], lock: threading.Lock, store:
 
 
 def _warm_points(kept: dict[str, tuple[Any, bytes]], lock: threading.Lock, store: Store) -> None:
+    # The file first: the points then read from memory, and so do the first filtered pages after a
+    # reboot (Store.prewarm skips a file too large for the memory available).
+    store.prewarm()
     try:
         kept_points(kept, lock, store, "binary", binary_points)
     except (StoreError, BorderwatchError):
