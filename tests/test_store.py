@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -376,6 +378,22 @@ def test_prewarm_reads_the_whole_file_only_when_it_fits_the_memory_available(tmp
         assert store.prewarm(share=0.75) == size
     with open_store(":memory:") as memory:
         assert memory.prewarm() == 0  # no file to read
+
+
+def test_prewarm_keeps_this_process_s_sqlite_locks_so_its_readers_see_later_commits(tmp_path):
+    path = tmp_path / "events.db"
+    add = ("import sys\nfrom borderwatch.model import Event, EventSource\nfrom borderwatch.store import open_store\n"
+           "with open_store(sys.argv[1]) as s:\n"
+           "    s.add_events([Event(f'ucdp-{i}', 'Battles', 'Armed clash', None, None, 'PK', None, None,\n"
+           "                        source=EventSource.UCDP, source_id=str(i))\n"
+           "                  for i in range(int(sys.argv[2]), int(sys.argv[3]))])\n")
+    with open_store(path) as store:  # as a server: its store open, then prewarmed, then others write
+        assert store.counts()["events"] == 0
+        assert store.prewarm() == path.stat().st_size
+        subprocess.run([sys.executable, "-c", add, str(path), "0", "5"], check=True)
+        assert store.counts()["events"] == 5
+        subprocess.run([sys.executable, "-c", add, str(path), "5", "12"], check=True)
+        assert store.counts()["events"] == 12  # read in this process, the file's close left it seeing 5
 
 
 def test_profile_cache_stays_bounded_and_keeps_what_was_used_lately():

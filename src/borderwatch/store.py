@@ -20,6 +20,8 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -98,6 +100,16 @@ CACHE_KIB = 32_768
 # MiB at a time.
 PREWARM_SHARE = 0.25
 PREWARM_CHUNK = 8 << 20
+PREWARM_TIMEOUT_S = 600
+# What Store.prewarm's child process runs: read the file (argv[1]) to its end, print the bytes read.
+_READ_FILE = """
+import sys
+done = 0
+with open(sys.argv[1], "rb", buffering=0) as file:
+    while chunk := file.read(int(sys.argv[2])):
+        done += len(chunk)
+print(done)
+"""
 # The PostgreSQL advisory lock every writer holds for its transaction ("bord" in ASCII, so it is unlikely
 # to meet another application's key in a shared database).
 WRITE_LOCK_KEY = 0x626F7264
@@ -1777,7 +1789,12 @@ class Store:
         otherwise wait on random reads of many indexes (a 1,000,000-event store's p95 53 ms cold against
         45 ms warm, docs/api.md). Only when the file is under `share` of the memory now available, so it
         never pushes out what the machine is using; nothing for PostgreSQL (its own buffers) or an
-        in-memory store. Returns the bytes read. A server calls it in its start-up thread."""
+        in-memory store. Returns the bytes read. A server calls it in its start-up thread.
+
+        The file is read by a child process: closing a descriptor of a database file drops every POSIX
+        lock the closing process holds on it, SQLite's included, so this process must never open it
+        beside SQLite (sqlite.org/howtocorrupt.html, 2.2); a reader that lost its locks saw a stale
+        snapshot for good."""
         database = self._engine.url.database
         if self._dialect.name != "sqlite" or not database or database == MEMORY:
             return 0
@@ -1785,12 +1802,10 @@ class Store:
             size = Path(database).stat().st_size
             if size > share * _available_memory():
                 return 0
-            done = 0
-            with open(database, "rb", buffering=0) as file:
-                while chunk := file.read(PREWARM_CHUNK):
-                    done += len(chunk)
-            return done
-        except OSError:
+            done = subprocess.run([sys.executable, "-c", _READ_FILE, database, str(PREWARM_CHUNK)],
+                                  capture_output=True, text=True, timeout=PREWARM_TIMEOUT_S, check=True)
+            return int(done.stdout)
+        except (OSError, ValueError, subprocess.SubprocessError):
             return 0  # only a head start: a query reads what it needs itself
 
     def event_period_counts(self, query: EventQuery, period: str) -> list[tuple[str, str | None, int]]:
