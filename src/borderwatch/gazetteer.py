@@ -60,6 +60,10 @@ _ADMIN_SUFFIXES: tuple[tuple[tuple[str, ...], Level], ...] = (
     (("agency",), Level.ADMIN2),
 )
 _LOCALITY_SUFFIXES = (("valley",),)
+# Common nouns a valley may be named by: "Bazaar Valley" in Khyber is not indexed as "bazaar", or every
+# "Shor Bazaar" and "Qissa Khwani Bazaar" would be in it; "Maidan Valley" not as "maidan" (a ground, a
+# square, and half of Maidan Wardak).
+_GENERIC_NOUNS = frozenset({"bazaar", "bazar", "maidan", "mandi", "chowk", "market", "camp"})
 # Joined-up spellings ("Miranshah" for "Miran Shah") are indexed only when long enough that the
 # joined form cannot be an ordinary word.
 MIN_JOINED_KEY_LENGTH = 6
@@ -112,7 +116,7 @@ def _index_keys(name: str) -> set[str]:
     key = fold_name(name)
     stripped, level = split_type_suffix(key)
     if level is Level.LOCALITY:
-        keys = {key, stripped}
+        keys = {key} if stripped in _GENERIC_NOUNS else {key, stripped}
     elif level is not None:
         keys = {stripped}
     else:

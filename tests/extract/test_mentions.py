@@ -721,3 +721,57 @@ def test_the_date_after_since_belongs_to_the_act_it_introduces():
     mentions = extract(text, date(2025, 10, 9))
     assert sorted((m.date.iso(), m.place.admin2) for m in mentions) == [
         ("2024-12", "South Waziristan"), ("2025-10-07", "Orakzai")]
+
+
+def test_a_date_inside_a_since_phrase_after_the_act_is_the_earlier_event_s():
+    text = ("JALALABAD — A bomb exploded at a bus stop in Jalalabad, killing nine people in the worst blast in the "
+            "city since the last foreign troops left at the end of August.")
+    [m] = extract(text, date(2021, 11, 13))
+    assert m.date is not None and m.date.precision == Precision.WEEK and m.date.end == date(2021, 11, 13)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("A suicide bomber struck a mosque in Quetta during Friday prayers, killing 14 worshippers.", "2022-03-04"),
+    ("Gunmen fired on worshippers leaving Friday prayers in Quetta, killing 14.", None),  # no "during": a name
+])
+def test_friday_prayers_date_the_act_only_when_the_act_came_during_them(text, day):
+    [m] = extract(text, date(2022, 3, 5))
+    assert (m.date.iso() if m.date and m.date.precision == Precision.DAY else None) == day
+
+
+def test_a_weekday_beside_a_month_or_year_falls_in_it():
+    text = ("The blast recalled the attack on a Shia mosque in Peshawar during Friday prayers in March last year, "
+            "when a suicide bomber killed 63 worshippers.")
+    [m] = extract(text, date(2023, 2, 1))
+    assert m.date is not None and m.date.iso() == "2022-03"
+
+
+def test_a_part_of_the_capital_makes_the_capital_the_place_not_its_government():
+    text = "On Monday, a bomb went off at the gate of Islamabad's Faisal Mosque, killing two guards."
+    [m] = extract(text, date(2019, 6, 5))
+    assert (m.country, m.place.admin1, m.actor1) == ("PK", "Islamabad", None)
+
+
+def test_a_ministry_that_gives_a_toll_is_the_government_where_it_happened():
+    text = "KABUL — Gunmen stormed a hotel in Kabul on Saturday, killing 18 people, the interior ministry said."
+    [m] = extract(text, date(2018, 1, 21))
+    assert [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED] == [(18, "AFG-GOV")]
+
+
+def test_a_siege_that_forces_ended_is_the_assault_itself():
+    text = ("KABUL — The death toll from Monday's attack on a hotel in Kabul has risen to 18, the ministry said, "
+            "after security forces ended a siege that lasted twelve hours.")
+    assert len(extract(text, date(2019, 6, 5))) == 1
+
+
+def test_the_place_of_an_office_gives_way_to_where_the_act_was():
+    text = "A suicide bomber killed the governor of Nangarhar in his office in Kabul on Monday."
+    [m] = extract(text, date(2019, 4, 2))
+    assert m.place.admin1 == "Kabul"
+
+
+def test_bombed_without_aircraft_is_a_planted_bomb_unless_a_state_did_it():
+    [group] = extract("In May 2019, the group bombed a Sufi shrine in Lahore, killing ten people.", date(2020, 1, 1))
+    [state] = extract("In May 2019, Pakistan bombed militant hideouts in Kunar, killing ten.", date(2020, 1, 1))
+    assert (group.event_type, group.sub_event_type) == IED
+    assert (state.event_type, state.sub_event_type) == AIR

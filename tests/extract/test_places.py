@@ -155,3 +155,13 @@ def test_never_fails_and_offsets_always_match(text):
     for m in find_places(text, gazetteer):
         assert text[m.start:m.end] == m.text
         assert 0 <= m.start < m.end <= len(text)
+
+
+def test_a_valley_named_by_a_common_noun_is_not_found_by_the_noun_alone(gazetteer):
+    found = find_places("Traders in Jamrud Bazaar closed their shops; Bazaar Valley stayed calm.", gazetteer)
+    assert [m.text for m in found] == ["Jamrud", "Bazaar Valley"]
+
+
+def test_a_gazetteer_word_that_names_no_place_before_a_name_makes_one_longer_name(gazetteer):
+    # "Shor" is a word of "Shor Tepa" only; "Shor Bazaar" is a market, not a place the gazetteer has
+    assert [m.text for m in find_places("a shop in Sirf Shor Bazaar, near Kabul", gazetteer)] == ["Kabul"]

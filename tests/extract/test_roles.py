@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+import borderwatch as bw
 from borderwatch.extract.actors import ActorMatch
 from borderwatch.extract.events import clause_bounds, find_triggers
 from borderwatch.extract.roles import Roles, assign_roles, shared_subject
+from borderwatch.model import Document
 from borderwatch.theatre import load_theatre
 
 
@@ -105,3 +109,17 @@ def test_a_clause_with_a_subject_of_its_own_shares_none():
     clauses = clause_bounds(sentence)
     clause = next(((a, b) for a, b in clauses if a <= trigger.start < b), (0, len(sentence)))
     assert shared_subject(sentence, trigger, clause, clauses, actors) is None
+
+
+def test_whoever_was_killed_in_the_act_is_its_target_not_its_doer():
+    text = "A senior TTP commander was killed on Sunday in a bomb attack in Bajaur."
+    [m] = bw.extract(Document(id="d", text=text, published=date(2015, 3, 2)))
+    assert (m.actor1, m.actor2) == (None, "TTP")
+
+
+def test_a_speaker_is_not_the_doer_of_the_act_he_speaks_of():
+    text = ("KABUL — A suicide bomber struck a wedding hall in Kabul on Saturday, killing 63 people. Zabihullah "
+            "Mujahid, the Taliban's spokesman, condemned the bombing and said those behind the attack were enemies "
+            "of Islam.")
+    [m] = bw.extract(Document(id="d", text=text, published=date(2019, 8, 19)))
+    assert m.actor1 is None

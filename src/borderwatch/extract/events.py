@@ -492,6 +492,12 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     return CLASH
 
 
+def bombed_without_aircraft(trigger: TriggerMatch, clause: str) -> bool:
+    """'the group bombed a Shia mosque': "bombed" with no jets, drones or other cue in its clause, which
+    is an air strike only when a state's forces did it (mentions.py knows the actor)."""
+    return trigger.text.lower() == "bombed" and _cue_type(clause) is None
+
+
 @functools.lru_cache(maxsize=1024)
 def _cue_type(clause: str) -> tuple[str, str] | None:
     for pattern, kind in _CUES:

@@ -31,11 +31,13 @@ from borderwatch.extract.claims import (
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
     AIR,
+    IED,
     PERSONAL_KILLINGS,
     REGAIN,
     SHELLING,
     TAKEOVER,
     TriggerMatch,
+    bombed_without_aircraft,
     clause_bounds,
     find_triggers,
     launched_weapon,
@@ -100,7 +102,11 @@ _ASSAULT = re.compile(r"(?:storm|raid|attack|assault|open|fired|overr|besieg)", 
 _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?|exchanges? of fire|"
                            r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting)$", re.I)
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
+_OFFICE = re.compile(r"\bminist(?:ry|er)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
+# "after security forces ended a siege that lasted six hours": the fight ended is the assault itself
+_ENDED_FIGHT = re.compile(r"\b(?:end(?:ed|ing|s)?|broke|breaking|lift(?:ed|ing))\s+(?:(?:the|a|an|their|its)\s+)?"
+                          r"(?:[\w-]+\s+){0,2}$", re.I)
 _LATER_DAY = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|until|till)\b", re.I)
 # "..., nine in Noshki and four in Panjgur": a part of a toll, then the place it belongs to
 # (numbers.find_numbers decides whether the word is a count)
@@ -117,6 +123,15 @@ _ORIGIN_BEFORE = re.compile(
     r"(?:[\w'-]+,?\s+){0,10}$"
     r"|\b(?:travell?ing|heading|bound|going|way|en route|returning)\s+(?:from\s+[\w' -]+?\s+)?to\s+$"
     r"|\bfrom\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+to\s+$", re.I)
+# "at the entrance of Kabul's Eid Gah mosque", "in Islamabad's F-6 sector": a part of the city, so the
+# capital is the place, not its government
+_CITY_PART_AFTER = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,3}?(?:mosques?|airport|market|bazaa?r|areas?|neighbou?rhoods?|districts?|suburbs?|"
+    r"outskirts|streets?|road|square|hotel|shrine|university|hospital|school|gurdwara|temple|church|"
+    r"cantonment|sector|old\s+city|city\s+cent(?:re|er)|quarter|prison|jail|stadium|park)\b", re.I)
+_OFFICE_OF_BEFORE = re.compile(
+    r"\b(?:governor|mayor|commissioner|inspector[ -]general|minister|lawmaker|legislator|MNA|MPA|senator|"
+    r"police\s+chief|chief|head|commander|ambassador|envoy|consul)s?\s+(?:of|from|for)\s+(?:the\s+)?$", re.I)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|inside|into|within|across|throughout|at|on|near|along|including|such as)\s+(?:the\s+)?"
     r"(?:(?!what\b|which\b|that\b|whom?\b|its\b|their\b|his\b|her\b)[\w'-]+\s+)?$", re.I)
@@ -342,8 +357,18 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told|stated|announced|confirmed|added|reported|statement|conference|briefing|figures|"
     r"spoke|speaking)\b[^.;,]{0,30}$", re.I)
 _NOT_A_DAY_AFTER = re.compile(r"\s+(?:prayers?|sermon|market|bazaar)\b", re.I)
+# "during Friday prayers" in a Saturday report: the prayers of that day, so the day is the event's
+_DAY_OF_PRAYERS = re.compile(r"\b(?:during|at|after|before|ahead\s+of|for)\s+(?:the\s+)?$", re.I)
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_PRAYERS_AFTER = re.compile(r"\s+prayers?\b", re.I)
+# "the deadliest attack since the last foreign troops left at the end of August": a date inside a
+# since-phrase after the act is the earlier event's
+_SINCE_PHRASE = re.compile(r"\bsince\b[^,;:.()]*$", re.I)
 _WHEN_AFTER = re.compile(r",?\s+when\b", re.I)
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
+
+
+def _within(inner: DateRange, outer: DateRange) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _in_background_clause(text: str, d: DateMatch) -> bool:
@@ -358,7 +383,7 @@ def _event_date(text: str, d: DateMatch) -> bool:
     """Whether a date phrase can date an event: not "since 2022" (unless "since March 2022, when ..."),
     not "prior to March 18", not the day of a toll update, not "Friday prayers"."""
     if _NOT_A_DAY_AFTER.match(text, d.end):
-        return False
+        return bool(_PRAYERS_AFTER.match(text, d.end) and _DAY_OF_PRAYERS.search(text, max(0, d.start - 12), d.start))
     if _NOT_EVENT_DATE.search(text[max(0, d.start - 30):d.start]):
         return bool(_WHEN_AFTER.match(text, d.end))
     return True
@@ -514,6 +539,8 @@ def _story_date(facts: list[_SentenceFacts], published: date | None) -> tuple[Da
                 continue
             if not _event_date(f.sentence.text, d):
                 continue
+            if r.precision != Precision.DAY and _SINCE_PHRASE.search(f.sentence.text, 0, d.start):
+                continue  # "the deadliest attack since foreign troops left at the end of August": not the news
             if r.start <= published and r.end >= published - timedelta(days=STORY_WINDOW_DAYS):
                 return r, True
     return DateRange(published - timedelta(days=FALLBACK_WINDOW_DAYS), published, Precision.WEEK), False
@@ -717,12 +744,18 @@ class _DocumentCoder:
                 continue  # "a compound in Dande Darpa Khel, near Miranshah": where the first place lies
             if _in_attribution_tail(text, p.start, triggers) or _STATEMENT_BEFORE.search(before):
                 continue  # "..., the spokesman told a news conference in Kabul": where it was said
-            as_state = p.place.precision == 4 or (p.start, p.end) in metonyms
+            as_state = p.place.precision == 4 or ((p.start, p.end) in metonyms
+                                                   and not _CITY_PART_AFTER.match(text, p.end))
             if as_state and not _LOCATIVE_BEFORE.search(before):
                 continue  # "Pakistan responded", "what Kabul portrayed": the state, not the place
             owner = self._owner_trigger(p.start, triggers, clauses, sinks, text)
             if owner is not None:
                 owned.setdefault(owner, []).append(p)
+        for i, places in owned.items():  # "killed the governor of Balkh in his office in Mazar-i-Sharif":
+            # the place of an office names where the act was only when no other place does
+            offices = [p for p in places if _OFFICE_OF_BEFORE.search(text, max(0, p.start - 40), p.start)]
+            if offices and len(offices) < len(places):
+                owned[i] = places = [p for p in places if p not in offices]
         for i, places in owned.items():  # places of the trigger's own clause win over those of others
             home = next((c for c in clauses if c[0] <= triggers[i].start < c[1]), None)
             own = [p for p in places if home and home[0] <= p.start < home[1]]
@@ -821,6 +854,8 @@ class _DocumentCoder:
             kind = self._territory_kind((event_type, sub_type), actor1, country, when)
             if kind == SHELLING and launched_weapon(trigger) == "missile" and self._from_outside(actor1):
                 kind = AIR  # "an American missile strike in South Waziristan": no outside army has guns there
+            if kind == AIR and bombed_without_aircraft(trigger, clause_text) and not self._is_state(actor1, when):
+                kind = IED  # "the group bombed a Shia mosque": no aircraft, no state force
             d = _Draft(f, trigger, kind[0], kind[1], date_range, date_match, f if date_match else None,
                        place, pm, country, actor1, roles.actor1, actor2, actor2_match, wave, weak)
             if pm is None and _PLACE_REFERENCE.search(clause_text):
@@ -945,7 +980,12 @@ class _DocumentCoder:
             usable = [d for d in usable if d not in told]  # a date of the act beats the date it was told
         # "the heaviest losses in a single clash since December, when militants overran a post": the date
         # after "since" is the overrun's, not the clash's
-        usable = [d for d in usable if d.start < trigger.start or not _SINCE_BEFORE.search(text, 0, d.start)]
+        usable = [d for d in usable if d.start < trigger.start or not _SINCE_PHRASE.search(text, trigger.end, d.start)]
+        # "since March 2022, when a bomber struck during Friday prayers", "a mosque during Friday prayers in
+        # March last year": a weekday told beside a month or a year falls in it, not in the week of publication
+        usable = [d for d in usable if not _WEEKDAY.search(d.text) or not any(
+            a is not d and not _WEEKDAY.search(a.text) and a.range.precision in (Precision.MONTH, Precision.YEAR)
+            and not _within(d.range, a.range) for a in usable)]
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
@@ -989,6 +1029,11 @@ class _DocumentCoder:
         if kind == TAKEOVER and state and country is not None and actor.country == country:
             return REGAIN
         return kind
+
+    def _is_state(self, actor_id: str | None, when: date | None) -> bool:
+        if not actor_id or actor_id not in self.theatre.actors:
+            return False
+        return self.theatre.actors.get(actor_id).inter_on(when) in (1, 8)
 
     def _from_outside(self, actor_id: str | None) -> bool:
         """Whether an armed actor is a state's force from outside the theatre (the US): its missiles come
@@ -1565,8 +1610,10 @@ def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[Actor
 
 def _unnamed_officials(actor: ActorMatch) -> bool:
     """'officials said', 'authorities said': no one the reader can hold to the figure (coding guide).
-    Police and the military remain sources, and 'Pakistani officials' names a side."""
-    return actor.kind == MatchKind.GENERIC and actor.generic == "government" and actor.country is None
+    Police and the military remain sources, 'Pakistani officials' names a side, and a ministry or a
+    minister ('the Ministry of Interior said') is an office of the government where the event is."""
+    return (actor.kind == MatchKind.GENERIC and actor.generic == "government" and actor.country is None
+            and not _OFFICE.search(actor.text))
 
 
 def _ends_assault(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool:
@@ -1581,7 +1628,8 @@ def _ends_assault(text: str, t: TriggerMatch, named: list[TriggerMatch]) -> bool
         between = text[a.end:t.start]
         if _LATER_DAY.search(between):
             continue
-        if _ENDED_AFTER.search(between) or _ENSUING.search(text[max(a.end, t.start - 30):t.start]):
+        close = text[max(a.end, t.start - 40):t.start]
+        if _ENDED_AFTER.search(between) or _ENSUING.search(close) or _ENDED_FIGHT.search(close):
             return True
     return False
 

@@ -175,7 +175,9 @@ _fold_word = functools.lru_cache(maxsize=16384)(fold_name)
 def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
     """Every place name in `text` with the place it most likely denotes, in text order."""
     words = _words(text, gazetteer)
-    found = [f for f in _find_names(text, words, gazetteer) if not _is_organisation_or_person(text, f, words)]
+    names = _find_names(text, words, gazetteer)
+    ends = {f.end for f in names}
+    found = [f for f in names if not _is_organisation_or_person(text, f, words, ends)]
     levels = _level_hints(text, found)
     countries = _country_qualifiers(text, found, words)
     constraints = [_Constraints(level, country) for level, country in zip(levels, countries, strict=True)]
@@ -250,7 +252,7 @@ _PEOPLE_WORDS = frozenset("community communities tribe tribes tribesmen tribeswo
                           "shia sunnis minority ethnic coal miners pilgrims".split())
 
 
-def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word]) -> bool:
+def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word], name_ends: set[int]) -> bool:
     after = _NEXT_WORD.match(text, found.end)
     if after:
         first = after.group(1)
@@ -260,7 +262,7 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word])
             return True
         if first.lower() in _PEOPLE_WORDS:
             return True  # "the Hazara community", "Turi tribesmen", "Hazara coal miners": people, not a place
-    if _inside_longer_name(text, found.start, words, found.first_word):
+    if _inside_longer_name(text, found.start, words, found.first_word, name_ends):
         return True
     if found.first_word == 0:
         return False
@@ -272,15 +274,19 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word])
     return previous.key in _ORGANISATION_TAILS or previous.key in _PERSON_MARKERS
 
 
-def _inside_longer_name(text: str, start: int, words: Sequence[_Word], first_word: int) -> bool:
-    """'a rally at Liaquat Bagh': a title-case word that is no place word, no qualifier and not the
+def _inside_longer_name(text: str, start: int, words: Sequence[_Word], first_word: int,
+                        name_ends: set[int]) -> bool:
+    """'a rally at Liaquat Bagh': a title-case word that is no place name, no qualifier and not the
     first word of its sentence (where every word is capitalised), right before the name, makes the two
-    one name, and the name alone is not the place."""
+    one name, and the name alone is not the place. A word that only occurs inside longer names of the
+    gazetteer ("Shor" of "Shor Tepa", before "Bazaar") counts as such a word: `name_ends` are the ends of
+    the names found."""
     before = _TITLE_WORD_BEFORE.search(text, max(0, start - 30), start)
     if before is None or before.group(1).lower() in _BEFORE_A_PLACE:
         return False
-    if first_word > 0 and words[first_word - 1].end == before.end(1):
-        return False  # a word the gazetteer knows: a place of its own, or handled as a title above
+    if first_word > 0 and words[first_word - 1].end == before.end(1) and (
+            before.end(1) in name_ends or words[first_word - 1].key in _CONTEXT_WORDS):
+        return False  # a place of its own, or a title or qualifier handled above
     opening = text[:before.start(1)].rstrip()
     return bool(opening) and opening[-1] not in ".!?:;\"“”'‘’()[]—–-"
 

@@ -42,6 +42,13 @@ _NOUN_THEN_VERB = re.compile(
     r"(?:(?!on\b|in\b|at\b|by\b|near\b)[\w'-]+\s+){0,2}", re.I)
 _SUFFERED = re.compile(r"attempts? on (?:his|her|their) li", re.I)
 _BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?[^.;]{0,80}?\band\b", re.I)
+# "was martyred on Wednesday in a": a passive casualty verb between a subject and the act that hit it
+_SUFFERED_BEFORE = re.compile(
+    r"[^.;]*?\b(?:was|were|been|got)\s+(?:\w+ly\s+)?(?:killed|martyred|injured|wounded|assassinated|shot|"
+    r"murdered|slain|hurt|abducted|kidnapped)\b[^.;]*?\b(?:in|by)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_SPEECH_BETWEEN = re.compile(
+    r"\b(?:said|says|told|added|warned|vowed|stated|insisted)\b(?!\s+(?:on\s+\w+\s+)?(?:that\s+)?"
+    r"(?:it|they|its|their|he|his|we|our)\b)", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
 # "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
 _MEMBERS_OF = re.compile(r"\b(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
@@ -70,6 +77,14 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
         agent = next((a for a in in_clause if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
         before = [a for a in in_clause if a.end <= trigger.start and a is not agent and not _governed(text, a)]
         return Roles(agent, before[-1] if before else None)
+    if not trigger.verb:
+        # "X, the Emirate's minister, was martyred on Wednesday in a suicide attack": X suffered the act
+        sufferer = next((a for a in reversed(in_clause) if a.end <= trigger.start and not _governed(text, a)
+                         and _SUFFERED_BEFORE.match(text, a.end, trigger.start)), None)
+        if sufferer is not None:
+            agent = next((a for a in in_clause if a.start >= trigger.end
+                          and _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
+            return Roles(agent, sufferer)
     between = _BETWEEN.match(text, trigger.end)
     if between is not None:  # "clashes between Afghan special forces and Taliban fighters"
         sides = [a for a in in_clause if between.start() <= a.start < between.end() + 60]
@@ -118,7 +133,9 @@ def _find_actor1(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> 
     for a in actors:
         if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start]):
             return a
-    before = [a for a in actors if a.end <= trigger.start]
+    # "Mujahid ... said those behind the attack would be punished": the speaker, not the doer, unless the
+    # act told is the speaker's own ("the army said it had struck")
+    before = [a for a in actors if a.end <= trigger.start and not _SPEECH_BETWEEN.search(text, a.end, trigger.start)]
     if before:
         nearest = before[-1]
         gap = text[nearest.end:trigger.start]
