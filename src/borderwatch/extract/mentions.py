@@ -102,7 +102,6 @@ _ASSAULT = re.compile(r"(?:storm|raid|attack|assault|open|fired|overr|besieg)", 
 _ENDING_FIGHT = re.compile(r"(?:sieges?|gun ?battles?|gun ?fights?|fire ?fights?|exchanges? of fire|"
                            r"shoot-?outs?|stand-?offs?|clash(?:es)?|encounters?|fighting)$", re.I)
 _ENDED_AFTER = re.compile(r"\b(?:before|until|till)\b", re.I)
-_OFFICE = re.compile(r"\bminist(?:ry|er)\b", re.I)
 _ENSUING = re.compile(r"\b(?:ensuing|subsequent|resulting|retaliatory)\s+$", re.I)
 # "after security forces ended a siege that lasted six hours": the fight ended is the assault itself
 _ENDED_FIGHT = re.compile(r"\b(?:end(?:ed|ing|s)?|broke|breaking|lift(?:ed|ing))\s+(?:(?:the|a|an|their|its)\s+)?"
@@ -636,8 +635,7 @@ class _DocumentCoder:
                 when = d.date.start if d.date else None
                 holder = self._resolve(actor, d.country, when, armed=False)
                 if (actor is not None and actor.kind == MatchKind.GENERIC and actor.country is None
-                        and d.actor1 in self.theatre.actors
-                        and self.theatre.actors.get(d.actor1).inter_on(when) in STATE_FORCES_INTER):
+                        and self._is_state(d.actor1, when)):
                     holder = d.actor1  # an unnamed "military" speaking of a strike is the striker's
                 if holder is None:
                     continue
@@ -1031,9 +1029,10 @@ class _DocumentCoder:
         return kind
 
     def _is_state(self, actor_id: str | None, when: date | None) -> bool:
+        """Whether an actor of the dictionary is a state's forces on that day (ACLED inter 1 or 8)."""
         if not actor_id or actor_id not in self.theatre.actors:
             return False
-        return self.theatre.actors.get(actor_id).inter_on(when) in (1, 8)
+        return self.theatre.actors.get(actor_id).inter_on(when) in STATE_FORCES_INTER
 
     def _from_outside(self, actor_id: str | None) -> bool:
         """Whether an armed actor is a state's force from outside the theatre (the US): its missiles come
@@ -1475,10 +1474,8 @@ class _DocumentCoder:
         said = self.theatre.origin_named(text[a:b])
         if said is not None:
             return said[2]
-        if d.actor1 and d.actor1 in self.theatre.actors:
-            actor = self.theatre.actors.get(d.actor1)
-            if actor.inter_on(d.date.start if d.date else None) in STATE_FORCES_INTER:
-                return actor.country
+        if self._is_state(d.actor1, d.date.start if d.date else None):
+            return self.theatre.actors.get(d.actor1).country
         return None
 
     def _field_spans(self, d: _Draft) -> list[Span]:
@@ -1606,6 +1603,9 @@ def _agent_of_later_killing(text: str, trigger: TriggerMatch, actors: list[Actor
         if _LATER_KILLING.match(text, end):
             return a if a.actor_id else (rest if rest is not None and rest.actor_id else a)
     return None
+
+
+_OFFICE = re.compile(r"\bminist(?:ry|er)\b", re.I)
 
 
 def _unnamed_officials(actor: ActorMatch) -> bool:
