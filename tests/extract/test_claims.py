@@ -111,6 +111,24 @@ def test_passive_reporting_names_no_source(sentence):
     assert sources(sentence) == []
 
 
+@pytest.mark.parametrize("sentence", [
+    "The toll from the bombing in Kabul has risen to 53, the United Nations said on Monday.",
+    "The blast in Peshawar killed 12 people, a hospital official said.",
+    "The TTP attack in Bannu killed nine, the International Committee of the Red Cross said.",
+])
+def test_an_unknown_speaker_before_the_verb_hides_actors_further_back(sentence):
+    assert sources(sentence) == [("said", None)]
+
+
+@pytest.mark.parametrize(("sentence", "actor"), [
+    ("The strikes killed 12 people, Zabihullah Mujahid, the Taliban spokesman, said.", "AFG-TALIBAN"),
+    ("The blast killed 12 people, the TTP said.", "TTP"),
+    ("Twelve militants were killed, ISPR, the military's media wing, said.", "PAK-MIL"),
+])
+def test_a_title_after_the_actor_keeps_it_the_source(sentence, actor):
+    assert sources(sentence) == [("said", actor)]
+
+
 def test_the_claimant_of_a_count_is_the_nearest_attribution():
     sentence = "Mujahid said eight civilians were killed, while ISPR said 20 militants were killed."
     actors = load_theatre().actors.find_actors(sentence)

@@ -165,3 +165,24 @@ def test_a_valley_named_by_a_common_noun_is_not_found_by_the_noun_alone(gazettee
 def test_a_gazetteer_word_that_names_no_place_before_a_name_makes_one_longer_name(gazetteer):
     # "Shor" is a word of "Shor Tepa" only; "Shor Bazaar" is a market, not a place the gazetteer has
     assert [m.text for m in find_places("a shop in Sirf Shor Bazaar, near Kabul", gazetteer)] == ["Kabul"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The bomber struck an education centre in Dasht-e-Barchi, west of Kabul.", ["Kabul"]),
+    ("Bombs went off outside the Sayed ul-Shuhada school in Kabul.", ["Kabul"]),
+    # a name the gazetteer has whole keeps its ezafe
+    ("Shells landed in the Dand-e-Patan district of Paktia.", ["Dand-e-Patan", "Paktia"]),
+])
+def test_a_name_joined_by_an_ezafe_to_an_unknown_word_is_part_of_a_longer_name(text, expected, gazetteer):
+    assert [m.text for m in find_places(text, gazetteer)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The blast hit a tuition centre in a Hazara neighbourhood of Kabul.", ["Kabul"]),
+    ("Fighting went on in the Kot valley of Paktia.", ["Paktia"]),
+    # a part that does lie in the whole stays
+    ("Drones struck the Spera district of Khost province.", ["Spera", "Khost"]),
+    ("Police raided a house in the Hayatabad area of Peshawar.", ["Hayatabad", "Peshawar"]),
+])
+def test_a_part_named_before_its_whole_must_lie_in_the_whole(text, expected, gazetteer):
+    assert [m.text for m in find_places(text, gazetteer)] == expected

@@ -85,6 +85,13 @@ _RESPONSIBILITY = re.compile(
 _ATTRIBUTION_WINDOW = 90
 # "the Taliban claimed to have captured the district": a claim of one's own act, not a source for a count
 _OWN_ACT = re.compile(r"\s+to\s+have\b", re.I)
+# "... in Kabul has risen to 53, the United Nations said", "..., a hospital official said": the subject
+# right before the verb is someone the actor dictionary does not know, so an actor further back is not
+# the source. A title of the actor's own man ("Mujahid, the Taliban spokesman, said") holds no name.
+_OTHER_SPEAKER = re.compile(
+    r",\s+(?:the|a|an)\s+(?!(?:group'?s?|militants'?|organi[sz]ation'?s?|movement'?s?|outfit'?s?)\b)"
+    r"(?:[\w.'-]+\s+){0,5}?(?:[A-Z][\w.'-]*|hospital|doctors?|residents?|villagers?|witnesses?|medics?|"
+    r"rescuers?|officials?)\s+(?:also\s+|later\s+)?$")
 # "were reported injured", "Pakistan's reported use": the verb names no source here.
 _NOT_A_SOURCE_BEFORE = re.compile(r"(?:\b(?:were|was|been|is|are|be|being|the|a|an|its|their)|'s)\s+$", re.I)
 
@@ -260,7 +267,8 @@ def find_attributions(text: str, actors: list[ActorMatch]) -> list[Attribution]:
         if _RESPONSIBILITY.match(text, m.start()) or _NOT_A_SOURCE_BEFORE.search(lead) or _OWN_ACT.match(text, m.end()):
             continue
         before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 70
-                  and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])]
+                  and not re.search(r"[.;]|\bthat\b", text[a.end:m.start()])
+                  and not _OTHER_SPEAKER.search(text, a.end, m.start())]
         # a source after its verb only in the post-posed form: '..., said the ISPR', '" said Mujahid'
         postposed = re.search(r"[,\"']\s*$", text[max(0, m.start() - 3):m.start()]) is not None
         after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 25] if postposed else []

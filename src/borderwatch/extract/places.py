@@ -194,7 +194,31 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
             alternatives += tuple(p for p in candidates if p.id not in kept)
             alternatives = alternatives[:MAX_ALTERNATIVES]
         matches.append(PlaceMatch(f.start, f.end, text[f.start:f.end], ranked[0], alternatives))
-    return matches
+    return _without_foreign_parts(text, matches)
+
+
+# "a Hazara neighbourhood of Kabul", "the Kot area of Nangarhar": a part named before the place it is part
+# of. When no reading of the part lies in the same province as the whole, the name is an unknown locality
+# or an adjective (Hazara is also a town in Swat), not that far-off place.
+_PART_OF = re.compile(
+    r"[ \u00a0]+(?:neighbou?rhoods?|quarters?|suburbs?|enclaves?|localit(?:y|ies)|areas?|parts?|sections?|"
+    r"districts?|towns?|villages?|valleys?|regions?)[ \u00a0]+(?:in|of)[ \u00a0]+(?:the[ \u00a0]+)?"
+    r"(?:(?:city|capital|province)[ \u00a0]+of[ \u00a0]+)?", re.IGNORECASE)
+
+
+def _without_foreign_parts(text: str, matches: list[PlaceMatch]) -> list[PlaceMatch]:
+    kept = []
+    for i, m in enumerate(matches):
+        whole = matches[i + 1] if i + 1 < len(matches) else None
+        if whole is not None and _PART_OF.fullmatch(text, m.end, whole.start) and not any(
+                _same_province(reading, whole.place) for reading in (m.place, *m.alternatives)):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _same_province(part: Place, whole: Place) -> bool:
+    return part.country == whole.country and (whole.precision == Level.COUNTRY or part.admin1 == whole.admin1)
 
 
 # --- 1. finding names -------------------------------------------------------------------------------
@@ -252,6 +276,11 @@ _PEOPLE_WORDS = frozenset("community communities tribe tribes tribesmen tribeswo
                           "shia sunnis minority ethnic coal miners pilgrims".split())
 
 
+# An ezafe linking the name to a word the name does not include ("Dasht" of "Dasht-e-Barchi").
+_EZAFE_AFTER = re.compile(r"-(?:e|i|ye|ul|ud)-[A-Z]")
+_EZAFE_BEFORE = re.compile(r"[A-Za-z][ -](?:e|i|ye|ul|ud)-$")
+
+
 def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word], name_ends: set[int]) -> bool:
     after = _NEXT_WORD.match(text, found.end)
     if after:
@@ -264,6 +293,8 @@ def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word],
             return True  # "the Hazara community", "Turi tribesmen", "Hazara coal miners": people, not a place
     if _inside_longer_name(text, found.start, words, found.first_word, name_ends):
         return True
+    if _EZAFE_AFTER.match(text, found.end) or _EZAFE_BEFORE.search(text, max(0, found.start - 12), found.start):
+        return True  # "Dasht-e-Barchi", "Shah-i-Kot": the start or end of a longer name the gazetteer lacks
     if found.first_word == 0:
         return False
     # Only a capitalised word directly before counts: "Gen. Raheel Sharif", "Shahid Afridi",
