@@ -332,6 +332,21 @@ def test_metonyms(actors, text, phrase, when, actor_id):
 
 
 @pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The U.N. Assistance Mission in Afghanistan said 46 of the dead were girls.", []),
+        ("The Human Rights Commission of Pakistan said the toll was higher.", []),
+        ("The State Bank of Pakistan said reserves fell.", []),
+        # offices of the government are the government
+        ("The Ministry of Foreign Affairs of Pakistan said it had summoned the envoy.", ["Pakistan"]),
+        ("Kabul said the Mission had left.", ["Kabul"]),
+    ],
+)
+def test_a_country_that_ends_a_bodys_name_is_not_the_state(actors, text, kept):
+    assert [m.text for m in actors.find_actors(text, AFTER_FALL) if m.kind is MatchKind.METONYM] == kept
+
+
+@pytest.mark.parametrize(
     ("phrase", "before", "after"),
     [
         ("Afghan forces", "AFG-MIL", "AFG-TALIBAN"),

@@ -775,3 +775,13 @@ def test_bombed_without_aircraft_is_a_planted_bomb_unless_a_state_did_it():
     [state] = extract("In May 2019, Pakistan bombed militant hideouts in Kunar, killing ten.", date(2020, 1, 1))
     assert (group.event_type, group.sub_event_type) == IED
     assert (state.event_type, state.sub_event_type) == AIR
+
+
+@pytest.mark.parametrize("text", [
+    "Protests spread to Herat. The Taliban, who seized Kabul in August last year, say they have restored order.",
+    "Protests spread to Herat. Kabul fell to the Taliban in August last year.",
+])
+def test_a_capital_that_was_taken_is_the_place_not_its_government(text):
+    [m] = extract(text, date(2022, 10, 3))
+    assert (m.sub_event_type, m.place.admin1, m.actor1) == ("Non-state actor overtakes territory", "Kabul",
+                                                            "AFG-TALIBAN")

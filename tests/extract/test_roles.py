@@ -56,6 +56,12 @@ def described(match: ActorMatch | None) -> tuple[str, str | None] | None:
     # a target after "on"
     ("An IED attack on Pakistani soldiers killed three.", "attack",
      None, ("Pakistani soldiers", "PAK-MIL")),
+    # "fell to": the one after "to" took it, the one before lost it
+    ("Two Frontier Corps posts fell to TTP fighters overnight.", "fell to",
+     ("TTP fighters", "TTP"), ("Frontier Corps posts", "PAK-MIL")),
+    # a relative clause opens on the one who did it
+    ("The TTP, who attacked a police post in Bannu, said the raid was revenge.", "attacked",
+     ("TTP", "TTP"), ("police", None)),
 ])
 def test_roles_in_real_sentences(sentence, trigger, actor1, actor2):
     roles = roles_of(sentence, trigger)

@@ -202,6 +202,8 @@ class ActorDictionary:
             if found is None:
                 continue
             end, reading = found
+            if reading.kind is MatchKind.METONYM and _ORGANISATION_OF.search(text, max(0, start - 30), start):
+                continue  # "the UN Assistance Mission in Afghanistan said": a body's name, not the state
             if reading.kind is MatchKind.NAME:
                 end = self._absorb_member_noun(text, end)
             matches.append(
@@ -309,6 +311,15 @@ def _split_words(phrase: str, variants: Mapping[str, str]) -> tuple[tuple[str, .
     """The lookup forms and surfaces of the words of an alias."""
     pairs = [_fold(match.group(), variants) for match in _WORD.finditer(phrase)]
     return tuple(key for key, _ in pairs), tuple(surface for _, surface in pairs)
+
+
+# The head of a body's name that ends in a country or capital: "Human Rights Commission of Pakistan",
+# "State Bank of Pakistan", "Assistance Mission in Afghanistan". An office of the government ("Ministry of
+# Foreign Affairs", "Government of Pakistan") is the government and is not listed.
+_ORGANISATION_OF = re.compile(
+    r"\b(?:Mission|Commission|Bank|Council|Committee|Institute|Society|Association|Federation|Network|Centre|"
+    r"Center|Union|University|Court|Bar|Chamber|Board|Authority|Organi[sz]ation|Fund|Foundation|Programme|"
+    r"Program|Forum)\s+(?:in|of|for|on)\s+(?:the\s+)?$")
 
 
 def _after_stance_prefix(text: str, start: int) -> bool:

@@ -124,6 +124,12 @@ _ORIGIN_BEFORE = re.compile(
     r"|\bfrom\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+to\s+$", re.I)
 # "at the entrance of Kabul's Eid Gah mosque", "in Islamabad's F-6 sector": a part of the city, so the
 # capital is the place, not its government
+# "the Taliban, who seized Kabul", "Kabul fell to the Taliban": a capital taken or struck is the city
+_TAKEN_BEFORE = re.compile(
+    r"\b(?:seize[sd]?|seizing|seizure\s+of|capture[sd]?|capturing|capture\s+of|took(?:\s+(?:over|control\s+of))?|"
+    r"tak(?:en|ing)\s+(?:over|control\s+of)|overr[au]n|entered|stormed|besieged|siege\s+of|fall\s+of|"
+    r"shelled|bombed|struck|attacked|(?:control|fall)\s+of)\s+(?:the\s+(?:city|capital)\s+of\s+)?$", re.I)
+_TAKEN_AFTER = re.compile(r"\s+(?:fell|was\s+(?:captured|seized|taken|overrun))\b", re.I)
 _CITY_PART_AFTER = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,3}?(?:mosques?|airport|market|bazaa?r|areas?|neighbou?rhoods?|districts?|suburbs?|"
     r"outskirts|streets?|road|square|hotel|shrine|university|hospital|school|gurdwara|temple|church|"
@@ -744,7 +750,8 @@ class _DocumentCoder:
                 continue  # "..., the spokesman told a news conference in Kabul": where it was said
             as_state = p.place.precision == 4 or ((p.start, p.end) in metonyms
                                                    and not _CITY_PART_AFTER.match(text, p.end))
-            if as_state and not _LOCATIVE_BEFORE.search(before):
+            if as_state and not _LOCATIVE_BEFORE.search(before) and not (
+                    p.place.precision < 4 and (_TAKEN_BEFORE.search(before) or _TAKEN_AFTER.match(text, p.end))):
                 continue  # "Pakistan responded", "what Kabul portrayed": the state, not the place
             owner = self._owner_trigger(p.start, triggers, clauses, sinks, text)
             if owner is not None:

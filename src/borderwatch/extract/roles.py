@@ -49,6 +49,8 @@ _SUFFERED_BEFORE = re.compile(
 _SPEECH_BETWEEN = re.compile(
     r"\b(?:said|says|told|added|warned|vowed|stated|insisted)\b(?!\s+(?:on\s+\w+\s+)?(?:that\s+)?"
     r"(?:it|they|its|their|he|his|we|our)\b)", re.I)
+_FELL_TO = re.compile(r"\bfell to$", re.I)
+_ARTICLE_GAP = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?")
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+ly\s+)?$", re.I)
 # "Forces of the Islamic Emirate killed ...": the group named after "of" is the one acting
 _MEMBERS_OF = re.compile(r"\b(?:forces|fighters|militants|troops|members|soldiers|gunmen|units|"
@@ -77,6 +79,11 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
         agent = next((a for a in in_clause if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start])), None)
         before = [a for a in in_clause if a.end <= trigger.start and a is not agent and not _governed(text, a)]
         return Roles(agent, before[-1] if before else None)
+    if _FELL_TO.search(trigger.text):  # "Kabul fell to the Taliban": the one after "to" took it
+        taker = next((a for a in in_clause if a.start >= trigger.end and _ARTICLE_GAP.fullmatch(text, trigger.end,
+                                                                                              a.start)), None)
+        before = [a for a in in_clause if a.end <= trigger.start and not _governed(text, a)]
+        return Roles(taker, before[-1] if before else None)
     if not trigger.verb:
         # "X, the Emirate's minister, was martyred on Wednesday in a suicide attack": X suffered the act
         sufferer = next((a for a in reversed(in_clause) if a.end <= trigger.start and not _governed(text, a)
@@ -90,7 +97,7 @@ def assign_roles(text: str, trigger: TriggerMatch, actors: list[ActorMatch], cla
         sides = [a for a in in_clause if between.start() <= a.start < between.end() + 60]
         if len(sides) >= 2 and not _same_side(sides[0], sides[1]):
             return Roles(sides[0], sides[1])
-    actor1 = _find_actor1(text, trigger, in_clause)
+    actor1 = _find_actor1(text, trigger, in_clause) or _relative_subject(text, trigger, actors)
     rest = [a for a in in_clause if a is not actor1]
     partner = _coordinated_before(text, actor1, rest)
     if partner is not None:  # "Afghan Taliban forces and Pakistani troops exchanged fire": both sides
@@ -114,6 +121,17 @@ def shared_subject(text: str, trigger: TriggerMatch, clause: tuple[int, int],
         return None
     return next((a for a in actors if previous[0] <= a.start and a.end <= previous[1]
                  and not _governed(text, a)), None)
+
+
+_WHO_BEFORE = re.compile(r"\s*,\s+who\s+(?:\w+ly\s+)?(?:had\s+|has\s+|have\s+)?$", re.I)
+
+
+def _relative_subject(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> ActorMatch | None:
+    """'The Taliban, who seized Kabul in August': the actor a relative clause opens on did the act."""
+    if not trigger.verb:
+        return None
+    return next((a for a in actors if a.end <= trigger.start and _WHO_BEFORE.fullmatch(text, a.end, trigger.start)),
+                None)
 
 
 def _coordinated_before(text: str, actor: ActorMatch | None, others: list[ActorMatch]) -> ActorMatch | None:
