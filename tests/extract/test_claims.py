@@ -38,6 +38,7 @@ def counted(sentence: str) -> list[tuple[ClaimKind, Count]]:
     ("The strikes killed more than 40 people, Taliban officials said.", [(KILLED, Count(min=40))]),
     ("Police said 12 militants were arrested after the raid.", [(CAPTURED, Count(count=12))]),
     ("The death toll rose to 84.", [(KILLED, Count(count=84))]),
+    ("Police had put the toll at 19 on the day of the attack.", [(KILLED, Count(count=19))]),
     ("Five people were reported injured in the explosion.", [(INJURED, Count(count=5))]),
     # the victims of a killing and the wounded of the same blast in one sentence
     ("The blast killed at least 59 people and wounded 157 others.",
@@ -127,6 +128,11 @@ def test_an_unknown_speaker_before_the_verb_hides_actors_further_back(sentence):
 ])
 def test_a_title_after_the_actor_keeps_it_the_source(sentence, actor):
     assert sources(sentence) == [("said", actor)]
+
+
+def test_who_puts_the_toll_at_a_figure_is_its_source():
+    assert sources("Kabul police had put the death toll at 19.") == [("put", "AFG-TALIBAN")]
+    assert sources("Police put up barricades after the attack.") == []
 
 
 def test_the_claimant_of_a_count_is_the_nearest_attribution():

@@ -125,6 +125,8 @@ def test_an_event_named_as_the_cause_of_another_is_a_reference_back(sentence, li
 @pytest.mark.parametrize(("sentence", "words"), [
     ("The attack on the convoy was claimed by the TTP.", "attack"),
     ("These airstrikes were the second in a week.", "airstrikes"),
+    # the nearest determiner is the noun's own, not one further back
+    ("Police had put the toll at 19 on the day of the attack.", "attack"),
 ])
 def test_a_trigger_after_a_determiner_refers_back(sentence, words):
     trigger = next(t for t in find_triggers(sentence) if t.text == words)

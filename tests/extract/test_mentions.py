@@ -785,3 +785,12 @@ def test_a_capital_that_was_taken_is_the_place_not_its_government(text):
     [m] = extract(text, date(2022, 10, 3))
     assert (m.sub_event_type, m.place.admin1, m.actor1) == ("Non-state actor overtakes territory", "Kabul",
                                                             "AFG-TALIBAN")
+
+
+def test_a_toll_given_by_the_owner_s_police_is_a_claim_on_the_event_not_a_new_one():
+    text = ("The death toll from Friday's suicide bombing at a school in Kabul has risen to 53, the United "
+            "Nations said on Monday.\n\nThe Taliban's Kabul police had put the toll at 19 on the day of the attack.")
+    [m] = extract(text, date(2022, 10, 3))
+    assert m.actor1 is None
+    assert [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED] == [
+        (53, None), (19, "AFG-TALIBAN")]

@@ -73,7 +73,10 @@ _ATTRIBUTION_BEFORE = re.compile(
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|say|stated|states|told|tells|claimed|claims|claim|confirmed|confirms|announced|"
     r"announces|added|noted|asserted|alleged|insisted|tweeted|posted|wrote|acknowledged|admitted|"
-    r"maintained|estimated|reported|disclosed|revealed)\b",
+    r"maintained|estimated|reported|disclosed|revealed|"
+    # "police had put the toll at 19": giving a figure is saying it
+    r"(?:put|puts|putting|placed|places|gave|gives|set|sets)(?=\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:(?:final|official|overall|initial|death|casualty)\s+){0,2}(?:toll|tally|figure)s?\b))\b",
     re.I,
 )
 _RESPONSIBILITY = re.compile(
@@ -213,11 +216,17 @@ _TOLL_RISE = re.compile(
     r"\b(?P<verb>(?:death\s+)?toll|number of (?:people |those )?(?:killed|dead))\b[^.;]{0,140}?\b(?:rose|risen|climbed|"
     r"reached|jumped|increased|stood|stands|is|was|has risen|had risen)\s+(?:to|at)\s+(?:at least\s+)?$", re.I)
 
+# "police had put the toll at 19"
+_TOLL_PUT = re.compile(
+    r"\b(?:put|puts|putting|placed|places|set|sets)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:(?:final|official|overall|initial)\s+)?(?P<verb>(?:death\s+)?toll)\s+at\s+(?:at least\s+)?$", re.I)
+
 
 def _backward_casualty(text: str, n: NumberMatch) -> Casualty | None:
     before = text[max(0, n.start - 200):n.start]
     lowered = before.lower()
-    toll = _TOLL_RISE.search(before) if "toll" in lowered or "number of" in lowered else None
+    toll = (_TOLL_RISE.search(before) or _TOLL_PUT.search(before)) if "toll" in lowered or "number of" in lowered \
+        else None
     if toll:  # "the death toll from the raids has risen to 47"
         base = max(0, n.start - 200)
         return Casualty(ClaimKind.KILLED, n.count, n.start, n.end, base + toll.start("verb"),

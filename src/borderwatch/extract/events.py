@@ -262,6 +262,7 @@ _HABIT_SUBJECT = re.compile(r"\b(?:who|which|they|often|regularly|routinely|freq
 _POSSESSIVE_OBJECT = re.compile(r"\s+(?:its|their|his|her|our|your|my)\b", re.I)
 _IRREGULAR_VERBS = frozenset("struck shot blew took taken fell hurled seized overran stormed raided opened fired "
                              "exchanged traded gunned".split())
+_DETERMINERS = frozenset("the these those this that such its their his her our".split())
 _NOT_NOUN_MODIFIERS = frozenset(
     "conducted launched carried out began started resumed conduct launch were was has have had is are "
     "by and or with in on at of to from that which who".split()
@@ -400,7 +401,9 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     det = _DETERMINER_BEFORE.search(near)
     if det and not verb:
         between = det.group(1).lower().split()
-        anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between)
+        # "on the day of the attack": the nearest determiner is the noun's own
+        nearest = max((i for i, w in enumerate(between) if w in _DETERMINERS), default=-1)
+        anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between[nearest + 1:])
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
     if verb and _TIMES_AFTER.match(text, end):

@@ -398,16 +398,21 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
     return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
 
-def _source_phrases(actors: list[ActorMatch], sources: list[ActorMatch]) -> set[int]:
+_POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
+
+
+def _source_phrases(text: str, actors: list[ActorMatch], sources: list[ActorMatch]) -> set[int]:
     """The ids of every actor match in a source's phrase: 'Taliban spokesman Zabihullah Mujahid said'
-    names one source in two matches, and neither is a party to the event."""
+    names one source in two matches, and neither is a party to the event; nor is the owner in "the
+    Taliban's Kabul police had put the toll at 19"."""
     taken = {id(a) for a in sources}
     changed = True
     while changed:
         changed = False
         spans = [(a.start, a.end) for a in actors if id(a) in taken]
         for a in actors:
-            if id(a) not in taken and any(0 <= s - a.end <= 2 or 0 <= a.start - e <= 2 for s, e in spans):
+            if id(a) not in taken and any(0 <= s - a.end <= 2 or 0 <= a.start - e <= 2
+                                          or _POSSESSIVE_GAP.fullmatch(text, a.end, s) for s, e in spans):
                 taken.add(id(a))
                 changed = True
     return taken
@@ -571,7 +576,7 @@ class _DocumentCoder:
         if not f.triggers and not f.casualties and not f.responsibility and not f.stances:
             return  # most sentences: nothing happened in them
         triggers = self._live_triggers(f)
-        claimants = _source_phrases(f.actors, [a.actor for a in f.attributions if a.actor]
+        claimants = _source_phrases(f.sentence.text, f.actors, [a.actor for a in f.attributions if a.actor]
                                     + [r.actor for r in f.responsibility])
         victims = self._victims(f)
         place_spans = {(p.start, p.end) for p in f.places}
