@@ -177,3 +177,33 @@ def test_quick_scan_finds_exactly_what_the_full_table_finds() -> None:
     ]
     for text in texts:
         assert [m.span() for m in _scan_triggers(text)] == [m.span() for m in _TRIGGER_RE.finditer(text)]
+
+
+@pytest.mark.parametrize(("sentence", "words", "kept"), [
+    # a pair of blasts is one attack told in two explosions
+    ("Two explosions minutes apart ripped through a snooker hall, killing 81 people.", "explosions", True),
+    ("Twin blasts killed 20 people in Quetta on Monday.", "blasts", True),
+    # two attacks in two cities are not one event, and many blasts are an aggregate
+    ("Pakistan was hit by two attacks in a week.", "attacks", False),
+    ("Eight explosions were recorded in the province last year.", "explosions", False),
+])
+def test_a_pair_of_blasts_is_one_attack_not_an_aggregate(sentence, words, kept):
+    assert any(t.text == words for t in find_triggers(sentence)) is kept
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("Hazaras have been shot and bombed across Balochistan province.", False),
+    ("Militants have attacked schools throughout the tribal belt.", False),
+    ("Militants attacked posts across the border in Kunar.", True),
+])
+def test_acts_spread_across_a_region_are_no_single_event(sentence, kept):
+    assert bool(find_triggers(sentence)) is kept
+
+
+@pytest.mark.parametrize("sentence", [
+    "A suicide bomber set off his explosives inside the crowded hall.",
+    "The attacker detonated his explosive vest at the gate.",
+])
+def test_setting_off_ones_own_explosives_is_a_suicide_bombing(sentence):
+    [t] = find_triggers(sentence)
+    assert t.sub_event_type == "Suicide bomb"

@@ -794,3 +794,13 @@ def test_a_toll_given_by_the_owner_s_police_is_a_claim_on_the_event_not_a_new_on
     assert m.actor1 is None
     assert [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED] == [
         (53, None), (19, "AFG-TALIBAN")]
+
+
+def test_an_explosion_later_told_as_a_suicide_bombers_becomes_a_suicide_bombing():
+    text = ("QUETTA — Two explosions minutes apart ripped through a snooker hall in Quetta on Thursday evening, "
+            "killing at least 81 people, police said. According to police, a suicide bomber set off his "
+            "explosives inside the crowded hall.")
+    [m] = extract(text, date(2013, 1, 11))
+    assert (m.event_type, m.sub_event_type) == SUICIDE
+    refined = [s for s in m.spans if s.field == "sub_event_type"]
+    assert [s.text for s in refined] == ["suicide bomber set off"]

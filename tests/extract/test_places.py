@@ -186,3 +186,8 @@ def test_a_name_joined_by_an_ezafe_to_an_unknown_word_is_part_of_a_longer_name(t
 ])
 def test_a_part_named_before_its_whole_must_lie_in_the_whole(text, expected, gazetteer):
     assert [m.text for m in find_places(text, gazetteer)] == expected
+
+
+def test_an_army_unit_named_after_a_province_is_not_the_province(gazetteer):
+    text = "The bomber ran onto the parade ground of the Punjab Regiment's training school in Dargai."
+    assert [m.text for m in find_places(text, gazetteer)] == ["Dargai"]

@@ -38,9 +38,12 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"missile (?:attacks?|strikes?)|heavy weapons fire|cross-border (?:shelling|firing)", SHELLING, 2),
     (r"fired (?:\w+ )?missiles|missiles? (?:were |was )?fired|missiles? (?:struck|hit|slammed into)", SHELLING, 2),
     (r"suicide (?:bombings?|bombs?|attacks?|blasts?|explosions?|car bombs?)", SUICIDE, 2),
-    (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted)", SUICIDE, 2),
+    (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted|set off|"
+     r"triggered|exploded)", SUICIDE, 2),
     (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests? (?:exploded|went off|detonated)|"
-     r"detonated (?:an? |his |her |their )?(?:suicide |explosive )?vests?", SUICIDE, 2),
+     r"detonated (?:an? |his |her |their )?(?:suicide |explosive )?vests?|"
+     r"(?:set off|detonated|triggered|exploded) (?:his|her|their) (?:explosives?|bombs?|(?:explosive |suicide )?vests?|"
+     r"(?:explosive[- ])?jackets?)", SUICIDE, 2),
     (r"drove (?:an? |his |their )?(?:explosives?[- ](?:laden|packed|filled)|bomb[- ]laden) (?:vehicle|car|truck|van)",
      SUICIDE, 2),
     (r"(?:drove|rammed|crashed) (?:an? |his |their )?(?:vehicle|car|truck|van|pick-?up)s? (?:packed|laden|loaded|"
@@ -279,6 +282,13 @@ _COUNT_BEFORE = re.compile(
 _TIMES_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:twice|thrice|(?:two|three|four|five|several|many|multiple|"
                           r"numerous|countless|\d+)\s+times|repeatedly|again and again|time and again)\b",
                           re.IGNORECASE)
+# "have been shot and bombed across Balochistan province": acts spread over a region, not one event
+_ACROSS_AFTER = re.compile(
+    r"(?:\s+and\s+\w+ed)?(?:\s+(?!in\b|on\b|at\b|near\b)[\w'-]+){0,3}?\s+(?:across|throughout)\s+(?:the\s+(?:country|province|region|north|south|east|west|"
+    r"northwest|tribal\s+(?:belt|areas?|districts))\b|(?:the\s+)?(?!Durand\b)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
+    r"(?:\s+(?:province|region))?\s*(?:[,.;]|$)|(?:several|many|other)\s+(?:cities|towns|districts|provinces))")
+_PAIR = re.compile(r"two|three|2|3", re.I)
+_BLAST_NOUN = re.compile(r"\b(?:explosions|blasts|bombings|bombs)$")
 _TREND_AFTER = re.compile(
     r"[^.;]{0,80}?\b(?:have|has|had)?\s*(?:risen|rose|increased|surged|spiked|declined|fallen|fell|dropped|"
     r"doubled|tripled|grown|grew|continued|become more)\b", re.IGNORECASE)
@@ -406,9 +416,11 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between[nearest + 1:])
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
-    if verb and _TIMES_AFTER.match(text, end):
+    if verb and (_TIMES_AFTER.match(text, end) or _ACROSS_AFTER.match(text, end)):
         return None  # "the town had been attacked twice this year": many acts, each told elsewhere or not at all
     count = _COUNT_BEFORE.search(near) if plural else None
+    if count and _PAIR.fullmatch(count.group().split()[0]) and _BLAST_NOUN.search(lower):
+        count = None  # "two explosions minutes apart ripped through a snooker hall": one attack in two blasts
     # "the two strikes" refers back; "the string of attacks" is still many
     quantity_noun = count is not None and count.group().lower().startswith(_QUANTITY_NOUNS)
     if count and (quantity_noun or not re.search(r"\b(?:the|these|those)\s+$", near[:count.start()])):

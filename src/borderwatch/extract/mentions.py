@@ -35,6 +35,7 @@ from borderwatch.extract.events import (
     PERSONAL_KILLINGS,
     REGAIN,
     SHELLING,
+    SUICIDE,
     TAKEOVER,
     TriggerMatch,
     bombed_without_aircraft,
@@ -201,6 +202,9 @@ class _Draft:
     place_guessed: bool = False                 # the district of the place the report named last before it
     actor1_owner: _SentenceFacts | None = None
     actor2_owner: _SentenceFacts | None = None
+    # "Two explosions ripped through a hall ... A suicide bomber set off his explosives inside": a later
+    # telling that makes the blast a suicide bombing, and the sentence it is in
+    refined_by: tuple[_SentenceFacts, TriggerMatch] | None = None
     spans: list[Span] = field(default_factory=list)
     evidence: list[Sentence] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -1494,6 +1498,9 @@ class _DocumentCoder:
         f = d.facts
         spans = [self._span(f, d.trigger.start, d.trigger.end, SpanKind.TRIGGER,
                             f"{d.event_type}/{d.sub_event_type}", "event_type")]
+        if d.refined_by is not None:
+            g, t = d.refined_by
+            spans.append(self._span(g, t.start, t.end, SpanKind.TRIGGER, d.sub_event_type, "sub_event_type"))
         if d.date_match is not None and d.date_owner is not None:
             spans.append(self._span(d.date_owner, d.date_match.start, d.date_match.end, SpanKind.DATE,
                                     d.date.iso() if d.date else None, "date"))
@@ -1685,6 +1692,9 @@ def _fill(target: _Draft, source: _Draft) -> None:
                                and source.date.overlaps(target.date)):
         if source.date is not None:
             target.date, target.date_match, target.date_owner = source.date, source.date_match, source.date_owner
+    if (target.event_type, target.sub_event_type) == IED and (source.event_type, source.sub_event_type) == SUICIDE:
+        target.sub_event_type = SUICIDE[1]  # an explosion told plainly, then as a suicide bomber's
+        target.refined_by = source.refined_by or (source.facts, source.trigger)
     for c in source.claims:
         if c not in target.claims:
             target.claims.append(c)

@@ -98,6 +98,8 @@ _ORGANISATION_HEADS = frozenset({
     # "Balochistan Home Minister Sarfraz Bugti said": an office of the province, the speaker's title
     "home", "minister", "ministry", "chief", "governor", "government", "assembly", "department", "secretary",
     "inspector", "police", "constabulary",
+    # "the Punjab Regiment's training school in Dargai": a unit of the army
+    "regiment", "regimental", "battalion", "brigade",
 })
 # Words right before a place name that make it the end of an organisation's name.
 _ORGANISATION_TAILS = frozenset({
@@ -284,7 +286,7 @@ _EZAFE_BEFORE = re.compile(r"[A-Za-z][ -](?:e|i|ye|ul|ud)-$")
 def _is_organisation_or_person(text: str, found: _Found, words: Sequence[_Word], name_ends: set[int]) -> bool:
     after = _NEXT_WORD.match(text, found.end)
     if after:
-        first = after.group(1)
+        first = re.sub(r"['’]s$", "", after.group(1))  # "the Punjab Regiment's school"
         if found.key in _COUNTRY_CODES and first.lower() in _COUNTRY_ORGANISATION_WORDS:
             return True
         if first[0].isupper() and first.lower() in _ORGANISATION_HEADS:
