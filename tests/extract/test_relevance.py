@@ -24,7 +24,8 @@ from borderwatch.theatre import load_theatre
 REPO = Path(__file__).resolve().parents[2]
 # The project's gold sets, and the shared development set where a checkout has it.
 GOLD_SETS = [(REPO / "tests/gold" / f"{name}.documents.jsonl", REPO / "tests/gold" / f"{name}.gold.jsonl")
-             for name in ("samples", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")]
+             for name in ("samples", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+                          "heldout8")]
 SHARED_DEV = REPO.parent / "shared" / "dev"
 if (SHARED_DEV / "seeds.documents.jsonl").exists():
     GOLD_SETS.append((SHARED_DEV / "seeds.documents.jsonl", SHARED_DEV / "seeds.gold.jsonl"))
