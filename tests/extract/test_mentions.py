@@ -804,3 +804,13 @@ def test_an_explosion_later_told_as_a_suicide_bombers_becomes_a_suicide_bombing(
     assert (m.event_type, m.sub_event_type) == SUICIDE
     refined = [s for s in m.spans if s.field == "sub_event_type"]
     assert [s.text for s in refined] == ["suicide bomber set off"]
+
+
+def test_past_acts_recalled_in_a_report_keep_their_own_and_a_later_reference_returns_to_the_news():
+    text = ("KABUL: A suicide bomber blew himself up inside an education centre in the west of Kabul on Friday, "
+            "killing at least 19 people.\n\n"
+            "The area has been struck repeatedly. In April, explosions at a high school in the area killed at "
+            "least six people, and in May last year bombs outside a girls' school killed scores of students.\n\n"
+            "The United Nations mission in Afghanistan condemned the attack.")
+    found = sorted((m.date.iso(), m.place.admin1, m.sub_event_type) for m in extract(text, date(2022, 9, 30)))
+    assert found == [("2021-05", "Kabul", IED[1]), ("2022-04", "Kabul", IED[1]), ("2022-09-30", "Kabul", SUICIDE[1])]

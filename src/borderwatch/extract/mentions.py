@@ -896,8 +896,9 @@ class _DocumentCoder:
         Without it the act has no country and is lost, or keeps only the country of its attacker's home."""
         if d.country is not None and not d.country_weak:
             return  # "struck hideouts in two eastern Afghan provinces": the text placed it as far as it could
-        if d.trigger.plural:
-            return  # "has stepped up attacks since 2021": many acts, none of them told
+        if d.trigger.plural and not f.casualties:
+            return  # "has stepped up attacks since 2021": many acts, none of them told; but "In April,
+            # explosions at a high school in the area killed six" is one act with its toll
         if d.date_match is None or d.date_owner is not f or d.date is None:
             return  # a restatement of the news, dated only by the story: it is the story's event
         if d.date.precision.rank > Precision.MONTH.rank:
@@ -1122,9 +1123,15 @@ class _DocumentCoder:
         return None
 
     def _antecedent(self, d: _Draft, whole_document: bool) -> _Draft | None:
+        # "The UN mission condemned the attack", a paragraph after the background ones: an undated reference
+        # in a paragraph of its own returns to the story's event, not to the last past one recalled
+        news = [m for m in self.drafts if m.date is not None and self.story is not None and m.date.overlaps(self.story)]
         for m in reversed(self.drafts):
             if not whole_document and m.facts.paragraph != d.facts.paragraph:
                 return None
+            if (d.date is None and m.facts.paragraph != d.facts.paragraph and news and m not in news
+                    and any(_compatible(d, n) for n in news)):
+                continue
             # "a strike destroyed houses in a border village. The missiles hit Damadola": a place the lead
             # only took from the dateline gives way to the one the text names
             from_dateline = False
@@ -1680,7 +1687,8 @@ def _fill(target: _Draft, source: _Draft) -> None:
             target.actor2, target.actor2_match = source.actor2, source.actor2_match
             target.actor2_owner = source.actor2_owner or source.facts
     if source.place is not None and (target.place is None or source.place.precision < target.place.precision
-                                     or (target.place_guessed and not source.place_guessed)) \
+                                     or (target.place_guessed and not source.place_guessed
+                                         and source.place.precision < 4)) \
             and _compatible(source, target):
         target.place, target.place_match, target.country = source.place, source.place_match, source.place.country
         target.place_owner, target.country_weak = source.place_owner or source.facts, False
