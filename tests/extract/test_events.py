@@ -186,6 +186,8 @@ def test_quick_scan_finds_exactly_what_the_full_table_finds() -> None:
     # two attacks in two cities are not one event, and many blasts are an aggregate
     ("Pakistan was hit by two attacks in a week.", "attacks", False),
     ("Eight explosions were recorded in the province last year.", "explosions", False),
+    # a year right before the act is no count of acts
+    ("In January 2013 twin suicide bombings at a snooker club killed 80 people.", "suicide bombings", True),
 ])
 def test_a_pair_of_blasts_is_one_attack_not_an_aggregate(sentence, words, kept):
     assert any(t.text == words for t in find_triggers(sentence)) is kept

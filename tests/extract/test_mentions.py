@@ -814,3 +814,12 @@ def test_past_acts_recalled_in_a_report_keep_their_own_and_a_later_reference_ret
             "The United Nations mission in Afghanistan condemned the attack.")
     found = sorted((m.date.iso(), m.place.admin1, m.sub_event_type) for m in extract(text, date(2022, 9, 30)))
     assert found == [("2021-05", "Kabul", IED[1]), ("2022-04", "Kabul", IED[1]), ("2022-09-30", "Kabul", SUICIDE[1])]
+
+
+def test_two_past_acts_in_one_sentence_keep_their_own_places_and_tolls():
+    text = ("KARACHI: Gunmen attacked a bus in Karachi on Wednesday.\n\nA suicide bomber struck a procession on "
+            "M.A. Jinnah Road in December 2009, killing more than 40 people, and in January 2013 twin suicide "
+            "bombings at a snooker club on Alamdar Road in Quetta killed more than 80 people.")
+    found = {m.date.iso(): (m.place.admin1, [c.count.min for c in m.claims if c.kind == ClaimKind.KILLED])
+             for m in extract(text, date(2015, 5, 14)) if m.sub_event_type == SUICIDE[1]}
+    assert found == {"2009-12": ("Sindh", [40]), "2013-01": ("Balochistan", [80])}

@@ -287,6 +287,7 @@ _ACROSS_AFTER = re.compile(
     r"(?:\s+and\s+\w+ed)?(?:\s+(?!in\b|on\b|at\b|near\b)[\w'-]+){0,3}?\s+(?:across|throughout)\s+(?:the\s+(?:country|province|region|north|south|east|west|"
     r"northwest|tribal\s+(?:belt|areas?|districts))\b|(?:the\s+)?(?!Durand\b)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
     r"(?:\s+(?:province|region))?\s*(?:[,.;]|$)|(?:several|many|other)\s+(?:cities|towns|districts|provinces))")
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
 _PAIR = re.compile(r"two|three|2|3", re.I)
 _BLAST_NOUN = re.compile(r"\b(?:explosions|blasts|bombings|bombs)$")
 _TREND_AFTER = re.compile(
@@ -419,6 +420,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     if verb and (_TIMES_AFTER.match(text, end) or _ACROSS_AFTER.match(text, end)):
         return None  # "the town had been attacked twice this year": many acts, each told elsewhere or not at all
     count = _COUNT_BEFORE.search(near) if plural else None
+    if count and _YEAR.match(count.group()):
+        count = None  # "in January 2013 twin suicide bombings": a year, not a number of acts
     if count and _PAIR.fullmatch(count.group().split()[0]) and _BLAST_NOUN.search(lower):
         count = None  # "two explosions minutes apart ripped through a snooker hall": one attack in two blasts
     # "the two strikes" refers back; "the string of attacks" is still many

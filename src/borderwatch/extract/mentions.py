@@ -402,6 +402,7 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
     return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
 
+_COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 
 
@@ -907,7 +908,10 @@ class _DocumentCoder:
             return  # a placeless act on the day of one already told may well be that one
         gazetteer = self.theatre.gazetteer
         for g in [f, *reversed(self.facts[max(0, f.index - CONTEXT_PLACE_SENTENCES):f.index])]:
-            found = [p for p in self._places_of(g) if self._locates(g, p)]
+            # "a bomber struck a procession on <a road> in December 2009, and in January 2013 bombings on
+            # Alamdar Road in Quetta killed 80": a place past another date of the sentence is another act's
+            found = [p for p in self._places_of(g)
+                     if self._locates(g, p) and (g is not f or not self._other_date_between(d, f, p))]
             if found:
                 break
         else:
@@ -922,6 +926,11 @@ class _DocumentCoder:
                           and u.admin1 == place.admin1 and u.country == place.country), place)
         d.place, d.place_match, d.place_owner, d.place_guessed = place, p, g, True
         d.country, d.country_weak = place.country, False
+
+    @staticmethod
+    def _other_date_between(d: _Draft, f: _SentenceFacts, p: PlaceMatch) -> bool:
+        low, high = sorted((d.trigger.start, p.start))
+        return any(m is not d.date_match and m.range is not None and low < m.start < high for m in f.dates)
 
     def _places_of(self, g: _SentenceFacts) -> list[PlaceMatch]:
         """The places a sentence names; read here for sentences the first pass did not read in detail."""
@@ -1368,7 +1377,14 @@ class _DocumentCoder:
             def fits(i: int) -> bool:
                 d = homes[i][0]
                 return d.event_type == "Battles" or d.actor1 is None or d.actor1 not in victim_ids
-            ranked = sorted(live, key=lambda it: (not fits(it[0]), abs(it[1].start - c.start)))
+
+            # "struck a procession in December 2009, killing 40, and in January 2013 bombings killed 80": a
+            # toll in a participle clause after a comma is the act's before it
+            text = f.sentence.text
+            participle = (c.verb_end <= c.start and text[c.verb_start:c.verb_end].lower().endswith("ing")
+                          and _COMMA_BEFORE.search(text, 0, c.verb_start) is not None)
+            ranked = sorted(live, key=lambda it: (not fits(it[0]), participle and it[1].start > c.start,
+                                                  abs(it[1].start - c.start)))
             return homes[ranked[0][0]]
         recent = self._recent_draft(f) or self._story_event_for(f)
         if recent is None:
