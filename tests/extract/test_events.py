@@ -209,3 +209,12 @@ def test_acts_spread_across_a_region_are_no_single_event(sentence, kept):
 def test_setting_off_ones_own_explosives_is_a_suicide_bombing(sentence):
     [t] = find_triggers(sentence)
     assert t.sub_event_type == "Suicide bomb"
+
+
+@pytest.mark.parametrize(("sentence", "sub_type"), [
+    ("In September, gunmen seized Afghanistan's ambassador-designate in Peshawar.", "Abduction/forced disappearance"),
+    ("Militants seized two Chinese engineers in Swat.", "Abduction/forced disappearance"),
+    ("The Taliban seized Spin Boldak after a week of fighting.", "Non-state actor overtakes territory"),
+])
+def test_people_seized_are_abducted_and_places_seized_are_taken(sentence, sub_type):
+    assert [t.sub_event_type for t in find_triggers(sentence) if t.event_type] == [sub_type]

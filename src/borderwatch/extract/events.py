@@ -67,6 +67,11 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"(?:assassination|murder) attempts?|attempts? on (?:his|her|their) li(?:fe|ves)", CIVILIAN_ATTACK, 2),
     (r"massacred?|lynch(?:ed|ing)|beheaded|executed|targeted killings?", CIVILIAN_ATTACK, 2),
     (r"abduct(?:ed|ion|ions)|kidnapp?(?:ed|ing)|kidnappings?|taken hostage", ABDUCTION, 2),
+    # "gunmen seized Afghanistan's ambassador-designate": people seized are abducted, not ground taken
+    (r"(?:seized|grabbed|snatched|captured) (?:[\w-]+['’]s |an? |the |two |three |four |several )?(?:[\w-]+ )?"
+     r"(?:ambassadors?|envoys?|consuls?|diplomats?|officials?|engineers?|workers?|journalists?|reporters?|"
+     r"geologists?|tourists?|professors?|judges?|doctors?|teachers?|students?|passengers?|aid workers?|"
+     r"contractors?|businessm[ae]n|traders?|pilgrims?)\b(?:[- ]designate)?", ABDUCTION, 2),
     (r"(?:took|taken|seized|captured|gained|wrested) control of|takeover of|overran|fell to", TAKEOVER, 2),
     (r"(?:captured|seized|overran|taken|took) (?:the )?(?:(?:border|strategic|key|main|district) ){0,2}"
      r"(?:town|district|city|crossing|district headquarters|district cent(?:re|er)|provincial capital|"
