@@ -48,6 +48,7 @@ class Theatre:
     forces_of: tuple[tuple[str, str], ...]
     generic_rules: tuple[GenericRule, ...]
     local_names: tuple[LocalName, ...] = ()
+    capital_words: tuple[tuple[str, str], ...] = ()  # "the federal capital": a word that names one country's
 
     def armed_forces(self, actor_id: str | None) -> str | None:
         """The forces that act for a government id ("PAK-GOV" -> "PAK-MIL"); other ids unchanged."""
@@ -60,9 +61,13 @@ class Theatre:
                           r"towns?|villages?|side|border areas?|airspace|regions?)\b")
 
     @functools.cached_property
+    def _capital_qualifiers(self) -> tuple[tuple[str, str], ...]:
+        return self.demonyms + self.capital_words
+
+    @functools.cached_property
     def _capital_re(self) -> re.Pattern[str]:
-        words = "|".join(f"(?P<d{i}>{re.escape(word)})" for i, (word, _) in enumerate(self.demonyms))
-        return re.compile(rf"\bthe\s+(?:{words})\s+capital\b")
+        words = "|".join(f"(?P<d{i}>{re.escape(word)})" for i, (word, _) in enumerate(self._capital_qualifiers))
+        return re.compile(rf"\b[Tt]he\s+(?:{words})\s+capital\b")
 
     def country_of_demonym_place(self, text: str) -> str | None:
         """'in two eastern Afghan provinces', 'on Pakistani soil' -> the country; None when not said.
@@ -100,7 +105,7 @@ class Theatre:
         for m in self._capital_re.finditer(text):
             found.setdefault(int(m.lastgroup[1:]), m)
         for index in sorted(found):
-            country = self.demonyms[index][1]
+            country = self._capital_qualifiers[index][1]
             if country in capitals:
                 m = found[index]
                 return m.start(), m.end(), capitals[country]
@@ -153,6 +158,7 @@ def load_theatre(name: str = DEFAULT_THEATRE) -> Theatre:
         generic_rules=tuple(_generic_rules(config.get("generic_by_country") or {})),
         local_names=tuple(LocalName(r["name"], r["actor"], r["country"], r["means"], r.get("until"))
                           for r in config.get("local_names") or ()),
+        capital_words=tuple(sorted((config.get("capital_words") or {}).items())),
     )
 
 

@@ -744,3 +744,14 @@ def test_an_unnamed_drone_is_american_until_pakistan_armed_its_own(actors, phras
 ])
 def test_the_islamic_state_by_its_short_names(actors, text, expected):
     assert found(actors, text, AFTER_FALL) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the last word of a name the dictionary lacks is no generic army
+    ("The Free Baloch Army, a little-known outfit, claimed it.", []),
+    ("A spokesman for the Free Syrian Army said the convoy was hit.", []),
+    # a phrase opener before it leaves the word generic
+    ("The Army said five soldiers died.", ["Army", "soldiers"]),
+])
+def test_a_generic_word_ending_an_unknown_name_is_not_that_generic_actor(actors, text, expected):
+    assert [m.text for m in actors.find_actors(text) if m.kind is MatchKind.GENERIC] == expected

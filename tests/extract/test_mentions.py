@@ -823,3 +823,11 @@ def test_two_past_acts_in_one_sentence_keep_their_own_places_and_tolls():
     found = {m.date.iso(): (m.place.admin1, [c.count.min for c in m.claims if c.kind == ClaimKind.KILLED])
              for m in extract(text, date(2015, 5, 14)) if m.sub_event_type == SUICIDE[1]}
     assert found == {"2009-12": ("Sindh", [40]), "2013-01": ("Balochistan", [80])}
+
+
+def test_the_federal_capital_is_islamabad_and_the_district_courts_name_no_earlier_district():
+    text = ("A bomb on a train at Sibi railway station in Balochistan on Tuesday killed a dozen passengers.\n\n"
+            "The federal capital was shaken last month when gunmen attacked the district courts in F-8, "
+            "killing 11 people.")
+    places = {m.date.iso(): m.place.admin1 for m in extract(text, date(2014, 4, 10))}
+    assert places == {"2014-04-08": "Balochistan", "2014-03": "Islamabad"}

@@ -204,6 +204,8 @@ class ActorDictionary:
             end, reading = found
             if reading.kind is MatchKind.METONYM and _ORGANISATION_OF.search(text, max(0, start - 30), start):
                 continue  # "the UN Assistance Mission in Afghanistan said": a body's name, not the state
+            if reading.kind is MatchKind.GENERIC and text[start].isupper() and _unknown_name_before(text, start):
+                continue  # "the United Baloch Army": the last word of a name the dictionary lacks
             if reading.kind is MatchKind.NAME:
                 end = self._absorb_member_noun(text, end)
             matches.append(
@@ -320,6 +322,17 @@ _ORGANISATION_OF = re.compile(
     r"\b(?:Mission|Commission|Bank|Council|Committee|Institute|Society|Association|Federation|Network|Centre|"
     r"Center|Union|University|Court|Bar|Chamber|Board|Authority|Organi[sz]ation|Fund|Foundation|Programme|"
     r"Program|Forum)\s+(?:in|of|for|on)\s+(?:the\s+)?$")
+
+
+_CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w'-]*)\s+$")
+# Capitalised words that open a sentence or a phrase rather than belong to a name ("The Army said").
+_PHRASE_OPENERS = frozenset("the a an and but in on at by for from with of its their his her our that this "
+                            "when after before while as".split())
+
+
+def _unknown_name_before(text: str, start: int) -> bool:
+    m = _CAPITALISED_BEFORE.search(text, max(0, start - 30), start)
+    return m is not None and m.group(1).lower() not in _PHRASE_OPENERS
 
 
 def _after_stance_prefix(text: str, start: int) -> bool:

@@ -143,7 +143,11 @@ _LOCATIVE_BEFORE = re.compile(
     r"(?:(?!what\b|which\b|that\b|whom?\b|its\b|their\b|his\b|her\b)[\w'-]+\s+)?$", re.I)
 # "seized the town", "attacked the post": a place the paragraph has just named
 _PLACE_REFERENCE = re.compile(r"\bthe\s+(?:border\s+)?(?:town|city|district|village|crossing|area|valley|post|"
-                              r"checkpost|garrison|base|camp|market|compound)\b", re.I)
+                              r"checkpost|garrison|base|camp|market|compound)\b"
+                              # "the district courts", "the city police": a noun the word only qualifies
+                              r"(?!\s+(?:courts?|headquarters|hospital|administration|police|officers?|officials?|"
+                              r"government|council|commissioner|jail|prison|office|offices|authorities|chief|"
+                              r"mosque|elders)\b)", re.I)
 # "Dand-e-Patan district of Afghanistan's Paktia province": one place phrase, outer units after "of" or ","
 _SAME_PHRASE = re.compile(r"(?:(?!\bto\b|\bin\b|\binto\b)[^.;]){0,60}?(?:\bof\b|,)[^.;]{0,30}$", re.I)
 _ACROSS_THE_BORDER = re.compile(
@@ -950,6 +954,8 @@ class _DocumentCoder:
         if _ORIGIN_BEFORE.search(before) or _STATEMENT_BEFORE.search(before[-40:]):
             return False
         capital = p.place.precision == 1 and p.place.name in dict(self.theatre.capitals).values()
+        if capital and p.text.lower().endswith(" capital"):
+            return True  # "the federal capital was shaken": the city, never its state
         return not capital or bool(_LOCATIVE_BEFORE.search(before[-40:]))
 
     def _place_from_paragraph(self, d: _Draft, f: _SentenceFacts) -> None:
