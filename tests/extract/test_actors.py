@@ -337,6 +337,7 @@ def test_metonyms(actors, text, phrase, when, actor_id):
         ("The U.N. Assistance Mission in Afghanistan said 46 of the dead were girls.", []),
         ("The Human Rights Commission of Pakistan said the toll was higher.", []),
         ("The State Bank of Pakistan said reserves fell.", []),
+        ("The Afghanistan Cricket Board said eight people had been killed.", []),
         # offices of the government are the government
         ("The Ministry of Foreign Affairs of Pakistan said it had summoned the envoy.", ["Pakistan"]),
         ("Kabul said the Mission had left.", ["Kabul"]),

@@ -218,3 +218,8 @@ def test_setting_off_ones_own_explosives_is_a_suicide_bombing(sentence):
 ])
 def test_people_seized_are_abducted_and_places_seized_are_taken(sentence, sub_type):
     assert [t.sub_event_type for t in find_triggers(sentence) if t.event_type] == [sub_type]
+
+
+def test_a_search_operation_after_an_attack_is_no_fight():
+    assert find_triggers("Police said the area had been cordoned off and a search operation launched.") == []
+    assert [t.text for t in find_triggers("The army launched a military operation in Tirah.")] == ["military operation"]

@@ -831,3 +831,13 @@ def test_the_federal_capital_is_islamabad_and_the_district_courts_name_no_earlie
             "killing 11 people.")
     places = {m.date.iso(): m.place.admin1 for m in extract(text, date(2014, 4, 10))}
     assert places == {"2014-04-08": "Balochistan", "2014-03": "Islamabad"}
+
+
+def test_strikes_referred_to_after_a_bombing_are_the_strikes_and_a_future_date_dates_no_act():
+    text = ("PESHAWAR: Pakistani jets struck hideouts in Paktika province late on Friday, hours after a suicide "
+            "bomber rammed a vehicle into a camp in Mir Ali, North Waziristan.\n\n"
+            "The Taliban said the strikes hit homes in Urgun district. The Afghanistan Cricket Board said eight "
+            "people had been killed, and withdrew its team from a series to be played in Pakistan next month.")
+    found = {m.sub_event_type: [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED]
+             for m in extract(text, date(2025, 10, 19))}
+    assert found == {AIR[1]: [(8, None)], SUICIDE[1]: []}

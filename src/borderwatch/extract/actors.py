@@ -202,8 +202,9 @@ class ActorDictionary:
             if found is None:
                 continue
             end, reading = found
-            if reading.kind is MatchKind.METONYM and _ORGANISATION_OF.search(text, max(0, start - 30), start):
-                continue  # "the UN Assistance Mission in Afghanistan said": a body's name, not the state
+            if reading.kind is MatchKind.METONYM and (_ORGANISATION_OF.search(text, max(0, start - 30), start)
+                                                      or _ORGANISATION_AFTER.match(text, end)):
+                continue  # "the UN Assistance Mission in Afghanistan said", "the Afghanistan Cricket Board": a body
             if reading.kind is MatchKind.GENERIC and text[start].isupper() and _unknown_name_before(text, start):
                 continue  # "the United Baloch Army": the last word of a name the dictionary lacks
             if reading.kind is MatchKind.NAME:
@@ -324,6 +325,9 @@ _ORGANISATION_OF = re.compile(
     r"Program|Forum)\s+(?:in|of|for|on)\s+(?:the\s+)?$")
 
 
+_ORGANISATION_AFTER = re.compile(
+    r"\s+(?:[A-Z][\w'-]*\s+){0,2}(?:Board|Federation|Society|Association|Council|Commission|Institute|University|"
+    r"Bank|Committee|Network|Union|Academy|Foundation|Centre|Center|Crescent|Chamber|Olympic)\b")
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w'-]*)\s+$")
 # Capitalised words that open a sentence or a phrase rather than belong to a name ("The Army said").
 _PHRASE_OPENERS = frozenset("the a an and but in on at by for from with of its their his her our that this "

@@ -92,7 +92,8 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
      r"shot(?=\s+(?:[\w'-]+\s+){0,3}?(?:and (?:killed|wounded|injured)|in the (?:head|chest|neck|back|legs?|face)"
      r"|at (?:point-blank|close) range))|"
      r"neutrali[sz]ed|targeting(?!\s+(?:of|operations?|strikes?|airstrikes?|killings?)\b)", GENERIC, 1),
-    (r"(?:military|security|counter-terrorism|intelligence-based|search) operations?|incursions?", CLASH, 0),
+    # not a "search operation": the cordon after an attack, in which no one is said to fight
+    (r"(?:military|security|counter-terrorism|intelligence-based) operations?|incursions?", CLASH, 0),
 ]
 
 _TRIGGER_RE = re.compile(

@@ -406,6 +406,9 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
     return next((i for i, (a, b) in enumerate(clauses) if a <= offset < b), 0)
 
 
+_STILL_TO_COME_BEFORE = re.compile(
+    r"\b(?:to be|will be|would be|due to be|set to be|scheduled to be|planned to be)\s+(?:\w+\s+)?\w+ed\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?:in|at)\s+(?:the\s+)?$", re.I)
 _COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 
@@ -755,6 +758,8 @@ class _DocumentCoder:
                 continue  # "fired from Dand-e-Patan district of Paktia": where it came from, not where it hit
             if _NOT_A_LOCATION_AFTER.match(text[p.end:p.end + 12]):
                 continue  # "an Islamabad-based think tank"
+            if _STILL_TO_COME_BEFORE.search(before):
+                continue  # "withdrew from a series to be played in Pakistan next month": no act's place
             cue = next((c for c in f.references if c.target_start <= p.start < c.target_end), None)
             if cue is not None and not any(cue.target_start <= t.start < cue.target_end for t in triggers):
                 continue  # "called the attack revenge for the army's offensive in Bajaur": the offensive's place
@@ -1003,7 +1008,10 @@ class _DocumentCoder:
 
     def _date_for(self, f: _SentenceFacts, trigger: TriggerMatch, clause) -> DateMatch | None:
         text = f.sentence.text
-        usable = [d for d in f.dates if d.range is not None and _event_date(text, d)]
+        published = self.document.published
+        # "withdrew its team from a series to be played next month": what is still to come dates no act told
+        usable = [d for d in f.dates if d.range is not None and _event_date(text, d)
+                  and (published is None or d.range.start <= published)]
         told = [d for d in usable if _STATEMENT_BEFORE.search(text[max(0, d.start - 40):d.start])
                 or _STATEMENT_AFTER.match(text, d.end)]
         if len(told) < len(usable):
@@ -1164,6 +1172,8 @@ class _DocumentCoder:
                 continue
             if d.trigger.strength == 2 and d.trigger.event_type == EXPLOSIONS and m.event_type != EXPLOSIONS:
                 continue  # "these airstrikes" do not refer back to a gun battle; "the clashes" may be shelling
+            if d.sub_event_type == AIR[1] and m.sub_event_type in (SUICIDE[1], IED[1]):
+                continue  # nor "the strikes hit homes in Urgun" to the suicide bombing told after the strikes
             if redate:
                 # "condemned a drone strike ... on Friday. The missiles struck on Thursday": the lead took
                 # the day of the news; the act's own day, told later, replaces it
@@ -1273,7 +1283,8 @@ class _DocumentCoder:
     def _recent_draft(self, f: _SentenceFacts) -> _Draft | None:
         if not self.drafts:
             return None
-        last = self.drafts[-1]
+        # the event told last, which a later sentence may have returned to ("the strikes hit homes in Urgun")
+        last = max(reversed(self.drafts), key=lambda d: max(e.start for e in d.evidence))
         sentences_back = self._sentences_since(last, f)
         if last.facts.paragraph == f.paragraph or sentences_back <= 1:
             if sentences_back <= CASUALTY_LOOKBACK_SENTENCES:
