@@ -223,3 +223,17 @@ def test_people_seized_are_abducted_and_places_seized_are_taken(sentence, sub_ty
 def test_a_search_operation_after_an_attack_is_no_fight():
     assert find_triggers("Police said the area had been cordoned off and a search operation launched.") == []
     assert [t.text for t in find_triggers("The army launched a military operation in Tirah.")] == ["military operation"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Peshawar High Court on Thursday declared US drone strikes in the tribal areas illegal.",
+    "The BLA has in recent years claimed suicide bombings and gun attacks on soldiers.",
+    "Over the past decade militants have carried out bombings on markets.",
+])
+def test_a_kind_of_act_judged_or_done_over_years_is_no_event(sentence):
+    assert [t for t in find_triggers(sentence) if t.event_type] == []
+
+
+def test_bare_plural_acts_with_a_toll_stay_events():
+    assert [t.text for t in find_triggers("US drone strikes killed 8 people in Datta Khel on Thursday.")
+            if t.event_type] == ["drone strikes"]

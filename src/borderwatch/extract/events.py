@@ -293,6 +293,10 @@ _ACROSS_AFTER = re.compile(
     r"(?:\s+and\s+\w+ed)?(?:\s+(?!in\b|on\b|at\b|near\b)[\w'-]+){0,3}?\s+(?:across|throughout)\s+(?:the\s+(?:country|province|region|north|south|east|west|"
     r"northwest|tribal\s+(?:belt|areas?|districts))\b|(?:the\s+)?(?!Durand\b)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
     r"(?:\s+(?:province|region))?\s*(?:[,.;]|$)|(?:several|many|other)\s+(?:cities|towns|districts|provinces))")
+_HABITUAL = re.compile(
+    r"\b(?:in recent (?:years|months|weeks)|over the (?:past|last) (?:few |several |two |three |\w+ )?"
+    r"(?:years|months|decades?)|for (?:years|decades)|in the past (?:few |several )?(?:years|months))\b", re.I)
+_JUDGED_BEFORE = re.compile(r"\b(?:declared|ruled|termed|labell?ed|described)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 _PAIR = re.compile(r"two|three|2|3", re.I)
 _BLAST_NOUN = re.compile(r"\b(?:explosions|blasts|bombings|bombs)$")
@@ -423,6 +427,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
         anaphoric = not any(w in _NOT_NOUN_MODIFIERS for w in between[nearest + 1:])
     if plural and not anaphoric and _TREND_AFTER.match(text, end) and not _TOLL_BEFORE.search(before):
         return None  # "attacks on security forces have risen": a trend, not an event
+    if plural and not anaphoric and (_HABITUAL.search(clause_before) or _JUDGED_BEFORE.search(near)):
+        return None  # "has in recent years claimed suicide bombings", "declared drone strikes illegal": a kind
     if verb and (_TIMES_AFTER.match(text, end) or _ACROSS_AFTER.match(text, end)):
         return None  # "the town had been attacked twice this year": many acts, each told elsewhere or not at all
     count = _COUNT_BEFORE.search(near) if plural else None
