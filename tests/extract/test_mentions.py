@@ -841,3 +841,10 @@ def test_strikes_referred_to_after_a_bombing_are_the_strikes_and_a_future_date_d
     found = {m.sub_event_type: [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED]
              for m in extract(text, date(2025, 10, 19))}
     assert found == {AIR[1]: [(8, None)], SUICIDE[1]: []}
+
+
+def test_a_missile_strike_later_told_as_a_drones_becomes_an_air_strike():
+    text = ("ISLAMABAD — An al-Qaeda commander was killed in a missile strike on a house in North Waziristan on "
+            "Monday, officials said. They said missiles fired from a Predator drone hit the compound near Mir Ali.")
+    [m] = extract(text, date(2008, 1, 31))
+    assert (m.sub_event_type, m.actor1) == (AIR[1], "USA-MIL")

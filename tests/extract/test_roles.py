@@ -59,6 +59,9 @@ def described(match: ActorMatch | None) -> tuple[str, str | None] | None:
     # "fell to": the one after "to" took it, the one before lost it
     ("Two Frontier Corps posts fell to TTP fighters overnight.", "fell to",
      ("TTP fighters", "TTP"), ("Frontier Corps posts", "PAK-MIL")),
+    # the trigger starts inside the actor's name
+    ("In January 2006, American missiles fired at the village of Damadola killed 18 people.", "missiles fired",
+     ("American missiles", "USA-MIL"), None),
     # a relative clause opens on the one who did it
     ("The TTP, who attacked a police post in Bannu, said the raid was revenge.", "attacked",
      ("TTP", "TTP"), ("police", None)),

@@ -409,6 +409,7 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
 _STILL_TO_COME_BEFORE = re.compile(
     r"\b(?:to be|will be|would be|due to be|set to be|scheduled to be|planned to be)\s+(?:\w+\s+)?\w+ed\s+"
     r"(?:[\w'-]+\s+){0,2}?(?:in|at)\s+(?:the\s+)?$", re.I)
+_REFINED_BY = frozenset({(IED, SUICIDE), (SHELLING, AIR)})
 _COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 
@@ -1733,8 +1734,10 @@ def _fill(target: _Draft, source: _Draft) -> None:
                                and source.date.overlaps(target.date)):
         if source.date is not None:
             target.date, target.date_match, target.date_owner = source.date, source.date_match, source.date_owner
-    if (target.event_type, target.sub_event_type) == IED and (source.event_type, source.sub_event_type) == SUICIDE:
-        target.sub_event_type = SUICIDE[1]  # an explosion told plainly, then as a suicide bomber's
+    if ((target.event_type, target.sub_event_type), (source.event_type, source.sub_event_type)) in _REFINED_BY \
+            and (target.sub_event_type != SHELLING[1] or launched_weapon(target.trigger) == "missile"):
+        # an explosion told plainly, then as a suicide bomber's; a missile strike, then as a drone's
+        target.sub_event_type = source.sub_event_type
         target.refined_by = source.refined_by or (source.facts, source.trigger)
     for c in source.claims:
         if c not in target.claims:

@@ -148,6 +148,8 @@ def _find_actor1(text: str, trigger: TriggerMatch, actors: list[ActorMatch]) -> 
     for a in actors:
         if a.start <= trigger.start and trigger.end <= a.end:
             return a  # the trigger is inside the actor's name: "Pakistani airstrikes"
+        if a.start < trigger.start < a.end and trigger.strength == 2:
+            return a  # the trigger starts inside it: "American missiles" of "missiles fired"
     for a in actors:
         if _AGENT_BEFORE.search(text[max(0, a.start - 12):a.start]):
             return a
