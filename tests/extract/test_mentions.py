@@ -848,3 +848,14 @@ def test_a_missile_strike_later_told_as_a_drones_becomes_an_air_strike():
             "Monday, officials said. They said missiles fired from a Predator drone hit the compound near Mir Ali.")
     [m] = extract(text, date(2008, 1, 31))
     assert (m.sub_event_type, m.actor1) == (AIR[1], "USA-MIL")
+
+
+def test_a_retelling_in_a_later_paragraph_refines_and_earlier_that_day_is_another_act():
+    text = ("QUETTA, Jan. 11 (Wire) — Two explosions ripped through a snooker hall in Quetta on Thursday evening, "
+            "killing at least 81 people, police said.\n\n"
+            "According to police, a suicide bomber set off his explosives inside the crowded hall.\n\n"
+            "Earlier in the day a bomb near a busy commercial area in the city centre killed about a dozen people.\n\n"
+            "Elders said residents were caught between militants and security operations.")
+    found = sorted((m.sub_event_type, [c.count.count or c.count.min for c in m.claims if c.kind == ClaimKind.KILLED])
+                   for m in extract(text, date(2013, 1, 11)))
+    assert found == [(IED[1], [12]), (SUICIDE[1], [81])]

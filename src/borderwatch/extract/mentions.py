@@ -409,6 +409,8 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
 _STILL_TO_COME_BEFORE = re.compile(
     r"\b(?:to be|will be|would be|due to be|set to be|scheduled to be|planned to be)\s+(?:\w+\s+)?\w+ed\s+"
     r"(?:[\w'-]+\s+){0,2}?(?:in|at)\s+(?:the\s+)?$", re.I)
+_ANOTHER_ACT_THAT_DAY = re.compile(r"\s*(?:Earlier|Later)\s*,?\s+(?:in\s+the\s+day|that\s+day|the\s+same\s+day|"
+                                   r"on\s+the\s+same\s+day)\b")
 _REFINED_BY = frozenset({(IED, SUICIDE), (SHELLING, AIR)})
 _COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
@@ -699,7 +701,8 @@ class _DocumentCoder:
                      and not _predicate_of_named(f.sentence.text, t, named)]
             return sorted(named + alone, key=lambda t: t.start) if alone else named
         recent = self._recent_draft(f) or self._story_event_for(f)
-        if triggers and recent is not None and not self._tells_its_own(f, recent):
+        if (triggers and recent is not None and not self._tells_its_own(f, recent)
+                and not _ANOTHER_ACT_THAT_DAY.match(f.sentence.text)):
             return []  # a casualty report about an event the document is already telling
         if triggers and (_TALLY.search(f.sentence.text) or self._only_vague(f)):
             return []  # "601 people were killed in 506 attacks in 2022": a tally, not an event
@@ -1099,15 +1102,36 @@ class _DocumentCoder:
         first = wave[0]
         specific = first.place is not None and first.place.precision <= 3
         undated = first.date is None
+        if not first.trigger.anaphoric and _ANOTHER_ACT_THAT_DAY.match(f.sentence.text):
+            # "Earlier in the day a bomb near Bacha Khan Chowk killed about a dozen people": another act of
+            # the story's day, never the one the report leads with
+            if undated:
+                context = self._paragraph_date(f) or self.story
+                if context is None:
+                    return []
+                for d in wave:
+                    d.date = context
+            home = self.facts[0].dateline if self.facts else []
+            for d in wave:
+                if d.place is None and home and d.country in (None, home[0].place.country):
+                    d.place, d.place_match, d.place_owner = home[0].place, home[0], self.facts[0]
+                    d.country, d.country_weak = home[0].place.country, False
+            return self._stand_alone(wave, f)
         if first.trigger.anaphoric or undated:
             target = self._antecedent(first, whole_document=first.trigger.anaphoric)
             if target is not None:
                 return self._join(wave, target)
+            if undated and not first.trigger.anaphoric:
+                # "According to police, a suicide bomber set off his explosives inside the hall", a paragraph
+                # after "two explosions ripped through a snooker hall": the act retold, more precisely
+                target = self._retold(first)
+                if target is not None:
+                    return self._join(wave, target)
             if first.trigger.anaphoric and (undated or not specific):
                 return []
             if undated:
-                if first.trigger.plural and not specific:
-                    return []
+                if first.trigger.plural and (not specific or first.trigger.strength == 0):
+                    return []  # "caught between militants and security operations": a state of affairs
                 context = self._paragraph_date(f) or self._story_for(f)
                 if context is None:
                     return []
@@ -1119,7 +1143,11 @@ class _DocumentCoder:
         target = self._duplicate(first)
         if target is not None:
             return self._join(wave, target)
-        if not first.trigger.anaphoric:
+        return self._stand_alone(wave, f)
+
+    def _stand_alone(self, wave: list[_Draft], f: _SentenceFacts) -> list[_Draft]:
+        """Add a wave as a new event, placed by the dateline or the context when it names no place."""
+        if not wave[0].trigger.anaphoric:
             for d in wave:
                 if d.place is None:
                     self._place_from_dateline(d, d.facts)
@@ -1184,6 +1212,16 @@ class _DocumentCoder:
                 m.place, m.place_match, m.place_owner, m.place_guessed = None, None, None, False
             return m
         return None
+
+    def _retold(self, d: _Draft) -> _Draft | None:
+        """The one earlier event of the document that an undated act of a more precise kind of it (a
+        suicide bombing after an explosion), placed where it was, retells; None when there is none or more."""
+        if d.trigger.strength != 2:
+            return None
+        same = [m for m in self.drafts if _refines(d, m) and _compatible(d, m) and _same_or_unknown(d.actor1, m.actor1)
+                and _same_or_unknown(d.actor2, m.actor2)]
+        waves = {m.wave for m in same}
+        return same[-1] if len(waves) == 1 else None
 
     def _news_day_before(self, d: _Draft, m: _Draft) -> bool:
         """Whether `m` is dated to the day the report was published and `d`, which refers back to it,
@@ -1734,8 +1772,7 @@ def _fill(target: _Draft, source: _Draft) -> None:
                                and source.date.overlaps(target.date)):
         if source.date is not None:
             target.date, target.date_match, target.date_owner = source.date, source.date_match, source.date_owner
-    if ((target.event_type, target.sub_event_type), (source.event_type, source.sub_event_type)) in _REFINED_BY \
-            and (target.sub_event_type != SHELLING[1] or launched_weapon(target.trigger) == "missile"):
+    if _refines(source, target):
         # an explosion told plainly, then as a suicide bomber's; a missile strike, then as a drone's
         target.sub_event_type = source.sub_event_type
         target.refined_by = source.refined_by or (source.facts, source.trigger)
@@ -1743,6 +1780,13 @@ def _fill(target: _Draft, source: _Draft) -> None:
         if c not in target.claims:
             target.claims.append(c)
     target.evidence = _merged_evidence(target.evidence, source.evidence)
+
+
+def _refines(source: _Draft, target: _Draft) -> bool:
+    """Whether `source` tells `target`'s act as a more precise kind: a suicide bombing of an explosion, a
+    drone's strike of a missile strike (not of rocket or artillery fire)."""
+    return (((target.event_type, target.sub_event_type), (source.event_type, source.sub_event_type)) in _REFINED_BY
+            and (target.sub_event_type != SHELLING[1] or launched_weapon(target.trigger) == "missile"))
 
 
 def _merged_evidence(a: list[Sentence], b: list[Sentence]) -> list[Sentence]:
