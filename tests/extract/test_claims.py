@@ -39,6 +39,10 @@ def counted(sentence: str) -> list[tuple[ClaimKind, Count]]:
     ("Police said 12 militants were arrested after the raid.", [(CAPTURED, Count(count=12))]),
     ("The death toll rose to 84.", [(KILLED, Count(count=84))]),
     ("Police had put the toll at 19 on the day of the attack.", [(KILLED, Count(count=19))]),
+    # the number before an active verb counts the killers, not the killed
+    ("Around 15 gunmen dressed as Scouts killed ten foreign mountaineers at the base camp.",
+     [(KILLED, Count(count=10))]),
+    ("Two soldiers killed in attack on checkpost.", [(KILLED, Count(count=2))]),
     ("Five people were reported injured in the explosion.", [(INJURED, Count(count=5))]),
     # the victims of a killing and the wounded of the same blast in one sentence
     ("The blast killed at least 59 people and wounded 157 others.",

@@ -859,3 +859,11 @@ def test_a_retelling_in_a_later_paragraph_refines_and_earlier_that_day_is_anothe
     found = sorted((m.sub_event_type, [c.count.count or c.count.min for c in m.claims if c.kind == ClaimKind.KILLED])
                    for m in extract(text, date(2013, 1, 11)))
     assert found == [(IED[1], [12]), (SUICIDE[1], [81])]
+
+
+def test_a_civilian_killed_alone_is_an_attack_and_residents_give_no_sides_figure():
+    [m] = extract("Gunmen killed a lawyer in Peshawar on Monday.", date(2013, 6, 24))
+    assert (m.event_type, m.sub_event_type, m.actor2) == (VIOLENCE_AGAINST_CIVILIANS, "Attack", "CIV-PAK")
+    [m] = extract("A bomb exploded in a market in Bannu on Monday, killing six people, residents said.",
+                  date(2013, 6, 24))
+    assert [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED] == [(6, None)]

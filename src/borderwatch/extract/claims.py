@@ -25,7 +25,7 @@ _KIND_WORDS: list[tuple[re.Pattern[str], ClaimKind]] = [
      ClaimKind.CAPTURED),
 ]
 _FORWARD_KIND = re.compile(
-    r"^(?P<noun>(?:[^\s.;!?]+\s+){0,11}?)(?:(?:were|was|have been|had been|has been|are|is|got|being|been)\s+)?"
+    r"^(?P<noun>(?:[^\s.;!?]+\s+){0,11}?)(?P<aux>(?:were|was|have been|had been|has been|are|is|got|being|been)\s+)?"
     r"(?:(?:reportedly|reported|allegedly|also|later|confirmed|believed to have been|feared|said to have "
     r"been|left)\s+)*(?P<verb>killed|dead|died|martyred|slain|perished|lost (?:their|his|her) lives|deaths|"
     r"casualties|fatalities|bodies|injured|wounded|hurt|captured|arrested|detained|abducted|kidnapped|"
@@ -206,10 +206,18 @@ def _forward_casualty(text: str, masked: str, n: NumberMatch) -> Casualty | None
         return None
     if re.search(r"(?:\band|,)\s*$", noun) and m.end("noun") == m.start("verb"):
         return None  # "destroyed three houses and killed 18": the killing is the subject's, not the houses'
+    if m.group("aux") is None and _OBJECT_AFTER.match(window.lstrip(), m.end("verb")):
+        return None  # "15 gunmen dressed as Scouts killed ten mountaineers": the fifteen did the killing
     kind = _kind_of(m.group("verb"))
     count = _with_sum(text, n)
     return Casualty(kind, count, n.start, n.end, offset + m.start("verb"), offset + m.end("verb"), n.end,
                     offset + m.end("noun"), _victim_group(noun))
+
+
+# What follows an active verb and not a passive one: its object ("killed ten", "wounded a policeman").
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:\d|a\b|an\b|the\b|his\b|her\b|their\b|at least\b|more than\b|dozens\b|scores\b|several\b|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b)", re.I)
 
 
 _TOLL_RISE = re.compile(

@@ -1481,7 +1481,8 @@ class _DocumentCoder:
     def _claim(self, f: _SentenceFacts, c: Casualty, attributions, target: _Draft) -> Claim:
         attribution = claimant_of(c, attributions) if attributions else None
         claimant, spans = None, [self._span(f, c.start, c.end, SpanKind.NUMBER, None, str(c.kind))]
-        if attribution is not None and attribution.actor is not None and not _unnamed_officials(attribution.actor):
+        if (attribution is not None and attribution.actor is not None and not _unnamed_officials(attribution.actor)
+                and attribution.actor.generic != "civilians"):  # "residents said": no side's figure
             owner = attribution.facts if isinstance(attribution, _Shifted) else f
             claimant = self._resolve(attribution.actor, target.country,
                                      target.date.start if target.date else None, armed=False)
