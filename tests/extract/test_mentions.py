@@ -867,3 +867,9 @@ def test_a_civilian_killed_alone_is_an_attack_and_residents_give_no_sides_figure
     [m] = extract("A bomb exploded in a market in Bannu on Monday, killing six people, residents said.",
                   date(2013, 6, 24))
     assert [(c.count.count, c.claimant) for c in m.claims if c.kind == ClaimKind.KILLED] == [(6, None)]
+
+
+@pytest.mark.parametrize("site", ["a Sikh gurdwara", "an imambargah", "an education centre"])
+def test_an_attack_on_a_place_of_worship_or_learning_targets_civilians(site):
+    [m] = extract(f"KABUL — Gunmen attacked {site} in Kabul on Wednesday, killing 25 people.", date(2020, 3, 26))
+    assert (m.event_type, m.sub_event_type) == (VIOLENCE_AGAINST_CIVILIANS, "Attack")

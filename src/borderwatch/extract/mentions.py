@@ -1677,7 +1677,9 @@ _CIVILIAN_SITE = re.compile(
     r"(?:training|staff|war)\s+(?:schools?|colleges?|cent(?:re|er)s?)|(?:military|naval) academ(?:y|ies))\b)"
     r"(?:[\w'-]+\s+){0,3}?(?:schools?|universit(?:y|ies)|colleges?|madrass?as?|seminar(?:y|ies)|mosques?|"
     r"churche?s?|temples?|shrines?|hospitals?|markets?|bazaars?|hotels?|parks?|rall(?:y|ies)|processions?|"
-    r"weddings?|funerals?|(?:passenger )?bus(?:es)?|shops?|restaurants?|courts?|polling stations?)\b", re.I)
+    r"weddings?|funerals?|(?:passenger )?bus(?:es)?|shops?|restaurants?|courts?|polling stations?|"
+    r"gurdwaras?|imambargahs?|(?:education|tuition|coaching) cent(?:re|er)s?|maternity (?:ward|hospital)s?|"
+    r"clinics?|guest ?houses?|cinemas?|stadiums?|sufi shrines?|mosque compounds?)\b", re.I)
 _CIVILIAN_CONVOY = re.compile(r"\s+(?:of|carrying)\s+(?:\w+\s+)?(?:passenger|civilian|commuter|buses|vehicles|trucks|"
                               r"travell?ers|pilgrims|refugees)", re.I)
 
