@@ -237,3 +237,7 @@ def test_a_kind_of_act_judged_or_done_over_years_is_no_event(sentence):
 def test_bare_plural_acts_with_a_toll_stay_events():
     assert [t.text for t in find_triggers("US drone strikes killed 8 people in Datta Khel on Thursday.")
             if t.event_type] == ["drone strikes"]
+
+
+def test_attacks_guarded_against_are_no_event():
+    assert find_triggers("Security had been raised in the major cities in case of reprisal attacks.") == []

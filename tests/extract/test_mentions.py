@@ -873,3 +873,10 @@ def test_a_civilian_killed_alone_is_an_attack_and_residents_give_no_sides_figure
 def test_an_attack_on_a_place_of_worship_or_learning_targets_civilians(site):
     [m] = extract(f"KABUL — Gunmen attacked {site} in Kabul on Wednesday, killing 25 people.", date(2020, 3, 26))
     assert (m.event_type, m.sub_event_type) == (VIOLENCE_AGAINST_CIVILIANS, "Attack")
+
+
+def test_a_bare_month_under_a_present_perfect_since_is_the_last_one_before_the_news():
+    text = ("The group bombed a Shia mosque in Kunduz in October 2021, killing dozens.\n\n"
+            "Relations have been strained since Pakistani jets bombed houses in Khost province in March.")
+    found = {m.place.admin1: m.date.iso() for m in extract(text, date(2024, 12, 12))}
+    assert found == {"Kunduz": "2021-10", "Khost": "2024-03"}

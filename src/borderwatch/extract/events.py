@@ -235,7 +235,7 @@ _IRREALIS_BEFORE = re.compile(
     r"averted|possible|potential|potentially|likely|unlikely|if|unless|whether|evidence|den(?:y|ied|ies)|"
     r"rejected|refuted|any|future|further|expected|prospect|risk|fears?|feared|threats?|capable|"
     r"capability|never|not|no|refrain(?:s|ed|ing)?|abstain(?:s|ed|ing)?|desist(?:s|ed|ing)?|halt(?:s|ed|ing)?|"
-    r"suspend(?:s|ed|ing)?|ceas(?:e|es|ed|ing))\b",
+    r"suspend(?:s|ed|ing)?|ceas(?:e|es|ed|ing)|in case of|in the event of|guard against)\b",
     re.IGNORECASE,
 )
 _IRREALIS_WINDOW_WORDS = 7

@@ -249,7 +249,10 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
         p = _paragraph_of(sentence.start, starts)
         if i - anchor_at > ANCHOR_YEAR_SENTENCES:
             anchor_year = None
-        dates = _anchor_offsets(find_dates(sentence.text, document.published, anchor_year))
+        # "relations have been strained since jets bombed Khost in March": a present perfect reaches to the
+        # news, so a bare month is the last one before it, not one of a year told earlier
+        year = None if _PERFECT_SINCE.search(sentence.text) else anchor_year
+        dates = _anchor_offsets(find_dates(sentence.text, document.published, year))
         if not facts:
             dates = _without_dateline_date(sentence.text, dates)
         if dates and dates[0].range is None and dates[0].offset_days and dates[0].start <= 4 and facts:
@@ -409,6 +412,8 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
 _STILL_TO_COME_BEFORE = re.compile(
     r"\b(?:to be|will be|would be|due to be|set to be|scheduled to be|planned to be)\s+(?:\w+\s+)?\w+ed\s+"
     r"(?:[\w'-]+\s+){0,2}?(?:in|at)\s+(?:the\s+)?$", re.I)
+_PERFECT_SINCE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been|grown|risen|remained|stayed|worsened|"
+                            r"deteriorated|soured|increased|intensified)\b[^.;]{0,60}\bsince\b", re.I)
 _ANOTHER_ACT_THAT_DAY = re.compile(r"\s*(?:Earlier|Later)\s*,?\s+(?:in\s+the\s+day|that\s+day|the\s+same\s+day|"
                                    r"on\s+the\s+same\s+day)\b")
 _REFINED_BY = frozenset({(IED, SUICIDE), (SHELLING, AIR)})
