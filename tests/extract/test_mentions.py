@@ -880,3 +880,11 @@ def test_a_bare_month_under_a_present_perfect_since_is_the_last_one_before_the_n
             "Relations have been strained since Pakistani jets bombed houses in Khost province in March.")
     found = {m.place.admin1: m.date.iso() for m in extract(text, date(2024, 12, 12))}
     assert found == {"Kunduz": "2021-10", "Khost": "2024-03"}
+
+
+def test_forces_storming_a_site_fight_those_holed_up_there():
+    [m] = extract("In July 2007 the army stormed Islamabad's Red Mosque, ending a standoff with armed students.",
+                  date(2008, 8, 22))
+    assert (m.sub_event_type, m.actor1) == ("Armed clash", "PAK-MIL")
+    [m] = extract("Gunmen stormed a mosque in Peshawar on Friday, killing 12 worshippers.", date(2008, 8, 22))
+    assert m.sub_event_type == "Attack"

@@ -846,6 +846,12 @@ class _DocumentCoder:
         clause_text, following = _cue_scope(text, trigger, clause, trigger_words(text), clause_bounds(text))
         places = _most_specific(places, text)
         site = _CIVILIAN_SITE.match(text, trigger.end)
+        doer = roles.actor1
+        if site is not None and doer is not None and doer.end <= trigger.start and trigger.text.lower().startswith(
+                _STORMING) and (
+                doer.generic in ("forces", "police") or self._is_state(doer.actor_id, date_range.start if date_range
+                                                                     else (self.story.start if self.story else None))):
+            site = None  # "the army stormed the Red Mosque, ending a standoff": forces against those holed up
         if site is not None and site.end() <= clause[1]:
             # "stormed an army-run school", "opened fire in a crowded market": people at a school or a market
             # are the target, whoever runs the place ("army-run" names no one attacked)
@@ -1685,6 +1691,7 @@ _CIVILIAN_SITE = re.compile(
     r"weddings?|funerals?|(?:passenger )?bus(?:es)?|shops?|restaurants?|courts?|polling stations?|"
     r"gurdwaras?|imambargahs?|(?:education|tuition|coaching) cent(?:re|er)s?|maternity (?:ward|hospital)s?|"
     r"clinics?|guest ?houses?|cinemas?|stadiums?|sufi shrines?|mosque compounds?)\b", re.I)
+_STORMING = ("stormed", "storm", "raid", "assault")
 _CIVILIAN_CONVOY = re.compile(r"\s+(?:of|carrying)\s+(?:\w+\s+)?(?:passenger|civilian|commuter|buses|vehicles|trucks|"
                               r"travell?ers|pilgrims|refugees)", re.I)
 
