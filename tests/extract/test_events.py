@@ -241,3 +241,11 @@ def test_bare_plural_acts_with_a_toll_stay_events():
 
 def test_attacks_guarded_against_are_no_event():
     assert find_triggers("Security had been raised in the major cities in case of reprisal attacks.") == []
+
+
+def test_a_helicopter_that_carried_troops_fired_nothing():
+    text = "Troops landed by helicopter in a village near Angoor Adda and raided a house."
+    [raid] = [t for t in find_triggers(text) if t.text == "raided"]
+    assert resolve_event_type(raid, text, civilian_target=False) == ("Battles", "Armed clash")
+    assert resolve_event_type(raid, "Helicopters raided a house near Angoor Adda.", civilian_target=False)[1] \
+        == "Air/drone strike"

@@ -358,6 +358,10 @@ _DAMAGED_AIRCRAFT = re.compile(
 # "fighters armed with rocket-propelled grenades attacked the prison": what they carried, not how they struck
 _WEAPONS = (r"(?:grenades?|RPGs?|rockets?|launchers?|guns?|rifles?|weapons?|Kalashnikovs?|explosives?|vests?|"
             r"jackets?|pistols?|mortars?)(?![\w-])")
+# "troops landed by helicopter and raided a house": the aircraft carried them, it fired nothing
+_CARRIED_BY_AIR = re.compile(r"\b(?:landed|flown in|dropped|inserted|arrived|ferried|airlifted)\s+(?:[\w-]+\s+){0,2}?"
+                             r"(?:by|in|aboard|on|from)\s+(?:an?\s+|two\s+|several\s+)?helicopters?\b|"
+                             r"\bheli-?borne\b|\bhelicopter-borne\b", re.I)
 _EQUIPMENT = re.compile(  # the whole list: "armed with assault rifles, grenades and suicide vests"
     r"\b(?:armed|equipped|laden) with\s+(?:(?:[\w-]+\s+){0,3}?" + _WEAPONS + r"(?:,?\s+and\s+|,\s+)?)+", re.I)
 _LAUNCHED = re.compile(r"\b(missile|rocket)s?\b", re.I)
@@ -487,7 +491,7 @@ def resolve_event_type(trigger: TriggerMatch, clause: str, civilian_target: bool
     """The ACLED type of a trigger: its own when it names the act, else from the cues of its clause.
     `following` is what later clauses add; only the weapons of ground fire are read from there ("...
     with heavy weapons"), not aircraft that were merely damaged ("..., damaging three aircraft")."""
-    clause = _EQUIPMENT.sub(" ", _DAMAGED_AIRCRAFT.sub(" ", clause))
+    clause = _CARRIED_BY_AIR.sub(" ", _EQUIPMENT.sub(" ", _DAMAGED_AIRCRAFT.sub(" ", clause)))
     if _cue_type(clause) is None and _cue_type(following) in (SHELLING, GRENADE):
         clause = clause + " " + following
     elif (trigger.event_type is None and _cue_type(clause) is None and _WHEN_CLAUSE.match(following)
