@@ -158,6 +158,8 @@ def test_no_attribution_no_claimant():
     ("ISKP claimed responsibility for the suicide bombing in Bajaur.", "ISKP"),
     ("Responsibility for the bombing was claimed by the Islamic State Khorasan Province.", "ISKP"),
     ("Hafiz Gul Bahadur group owned the attack.", "HGB"),
+    ("The Tehrik-i-Taliban Pakistan said in a statement that its fighters had carried out the assault.", "TTP"),
+    ("Lashkar-e-Jhangvi said in calls to journalists that it had carried out the bombings.", "LEJ"),
 ])
 def test_responsibility_claims(sentence, actor):
     found = find_responsibility(sentence, load_theatre().actors.find_actors(sentence))

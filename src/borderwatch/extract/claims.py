@@ -82,7 +82,12 @@ _SPEECH_VERB = re.compile(
 _RESPONSIBILITY = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:the\s+|an\s+|a\s+)?(?:[\w-]+\s+)?(?:attack|bombing|blast|assault|strike|killing|"
     r"ambush|raid)s?\b|\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bresponsibility\s+(?:for\s+[^.]{0,80}?\s+)?"
-    r"(?:was|has been|had been)\s+claimed\s+by\b|\bowned\s+(?:up\s+)?(?:the\s+)?(?:attack|bombing)\b",
+    r"(?:was|has been|had been)\s+claimed\s+by\b|\bowned\s+(?:up\s+)?(?:the\s+)?(?:attack|bombing)\b"
+    # "the TTP said in a statement that its fighters had carried out the assault"
+    r"|\bsaid\s+(?:(?:in|on|through|via)\s+(?:[\w-]+\s+){1,4}?)?(?:that\s+)?(?:it|they|its\s+(?:fighters|men|"
+    r"militants|members|cadres|suicide\s+bombers?|bomber)|their\s+fighters)\s+(?:had\s+|has\s+|have\s+|was\s+|were\s+)?"
+    r"(?:carried\s+out|conducted|staged|launched|behind)\s+(?:the\s+|this\s+|that\s+|[\w-]+['’]s\s+)?(?:[\w-]+\s+)?"
+    r"(?:attack|assault|bombing|blast|raid|ambush|strike)s?\b",
     re.I,
 )
 _ATTRIBUTION_WINDOW = 90
