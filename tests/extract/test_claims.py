@@ -160,6 +160,7 @@ def test_no_attribution_no_claimant():
     ("Hafiz Gul Bahadur group owned the attack.", "HGB"),
     ("The Tehrik-i-Taliban Pakistan said in a statement that its fighters had carried out the assault.", "TTP"),
     ("Lashkar-e-Jhangvi said in calls to journalists that it had carried out the bombings.", "LEJ"),
+    ("The TTP said it had sent the bomber to avenge the offensive.", "TTP"),
 ])
 def test_responsibility_claims(sentence, actor):
     found = find_responsibility(sentence, load_theatre().actors.find_actors(sentence))

@@ -888,3 +888,12 @@ def test_forces_storming_a_site_fight_those_holed_up_there():
     assert (m.sub_event_type, m.actor1) == ("Armed clash", "PAK-MIL")
     [m] = extract("Gunmen stormed a mosque in Peshawar on Friday, killing 12 worshippers.", date(2008, 8, 22))
     assert m.sub_event_type == "Attack"
+
+
+def test_a_group_claiming_the_bombing_a_paragraph_later_is_its_doer():
+    text = ("LAHORE — A suicide bomber blew himself up near the Wagah border crossing on Sunday evening, killing "
+            "at least 55 people, officials said.\n\n"
+            "Police said the bomber set off his explosives near a checkpoint.\n\n"
+            "Jamaat-ul-Ahrar said it had sent the bomber to avenge the army's offensive in North Waziristan.")
+    [m] = extract(text, date(2014, 11, 3))
+    assert m.actor1 == "TTP"

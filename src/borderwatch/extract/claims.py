@@ -86,8 +86,8 @@ _RESPONSIBILITY = re.compile(
     # "the TTP said in a statement that its fighters had carried out the assault"
     r"|\bsaid\s+(?:(?:in|on|through|via)\s+(?:[\w-]+\s+){1,4}?)?(?:that\s+)?(?:it|they|its\s+(?:fighters|men|"
     r"militants|members|cadres|suicide\s+bombers?|bomber)|their\s+fighters)\s+(?:had\s+|has\s+|have\s+|was\s+|were\s+)?"
-    r"(?:carried\s+out|conducted|staged|launched|behind)\s+(?:the\s+|this\s+|that\s+|[\w-]+['’]s\s+)?(?:[\w-]+\s+)?"
-    r"(?:attack|assault|bombing|blast|raid|ambush|strike)s?\b",
+    r"(?:carried\s+out|conducted|staged|launched|behind|sent|dispatched)\s+(?:the\s+|this\s+|that\s+|[\w-]+['’]s\s+)?"
+    r"(?:[\w-]+\s+)?(?:attack|assault|bombing|blast|raid|ambush|strike|bomber|attacker)s?\b",
     re.I,
 )
 _ATTRIBUTION_WINDOW = 90
@@ -320,6 +320,11 @@ def claimant_of(casualty: Casualty, attributions: list[Attribution]) -> Attribut
     if not attributions:
         return None
     return min(attributions, key=lambda a: min(abs(a.start - casualty.start), abs(a.end - casualty.start)))
+
+
+def names_responsibility(text: str) -> bool:
+    """Whether a sentence may claim an act ("said it had sent the bomber"): a cheap test before reading it."""
+    return _RESPONSIBILITY.search(text) is not None
 
 
 def find_responsibility(text: str, actors: list[ActorMatch]) -> list[Responsibility]:

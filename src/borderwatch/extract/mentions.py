@@ -27,6 +27,7 @@ from borderwatch.extract.claims import (
     find_casualties,
     find_responsibility,
     military_source,
+    names_responsibility,
 )
 from borderwatch.extract.dates import DateMatch, find_dates
 from borderwatch.extract.events import (
@@ -272,7 +273,7 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             home = (facts[0] if facts else f).dateline
             if home:
                 f.places = [_homonym_at_home(pm, home[0].place) for pm in f.places]
-        elif find_stances(sentence.text, []):
+        elif find_stances(sentence.text, []) or names_responsibility(sentence.text):
             _read_stances(f, document, theatre)
         facts.append(f)
     return facts
@@ -1358,6 +1359,17 @@ class _DocumentCoder:
                 return m
         return None
 
+    def _claimed_story_event(self, f: _SentenceFacts) -> _Draft | None:
+        """'Jamaat-ul-Ahrar said it had sent the bomber to avenge the offensive in North Waziristan', a
+        paragraph after the bombing: a claim of responsibility with no act of its own is the story's event's,
+        whatever places its motive names."""
+        for m in sorted(self.drafts, key=lambda d: max(e.start for e in d.evidence), reverse=True):
+            if self._sentences_since(m, f) > STORY_LOOKBACK_SENTENCES:
+                return None
+            if self.story is not None and m.date is not None and m.date.overlaps(self.story):
+                return m
+        return None
+
     def _attach_claims(self, f: _SentenceFacts, triggers, homes: dict[int, list[_Draft]]) -> None:
         if not f.casualties and not f.responsibility:
             return
@@ -1386,7 +1398,7 @@ class _DocumentCoder:
                     t.evidence = _merged_evidence(t.evidence, [f.sentence])
         claimed = [d for drafts in homes.values() for d in drafts]
         if f.responsibility and not claimed:
-            recent = self._recent_draft(f) or self._story_event_for(f)
+            recent = self._recent_draft(f) or self._story_event_for(f) or self._claimed_story_event(f)
             claimed = [m for m in self.drafts if recent is not None and m.wave == recent.wave]
         for r in f.responsibility:
             for d in claimed:
