@@ -904,10 +904,11 @@ class _DocumentCoder:
             drafts.append(d)
         return drafts
 
-    def _place_from_dateline(self, d: _Draft, f: _SentenceFacts) -> None:
+    def _place_from_dateline(self, d: _Draft, f: _SentenceFacts, anywhere: bool = False) -> None:
         """'QUETTA: At least 70 people were killed ...': a lead event that names no place of its own took
-        place where the report was filed from, when the countries agree; the dateline stays a fallback."""
-        if f.paragraph != 0 or not self.facts or not self.facts[0].dateline:
+        place where the report was filed from, when the countries agree; the dateline stays a fallback.
+        `anywhere`: for an act in any paragraph, not only the lead's."""
+        if (f.paragraph != 0 and not anywhere) or not self.facts or not self.facts[0].dateline:
             return
         p = self.facts[0].dateline[0]
         if d.country is None or d.country_weak or d.country == p.place.country:
@@ -1123,11 +1124,9 @@ class _DocumentCoder:
                     return []
                 for d in wave:
                     d.date = context
-            home = self.facts[0].dateline if self.facts else []
             for d in wave:
-                if d.place is None and home and d.country in (None, home[0].place.country):
-                    d.place, d.place_match, d.place_owner = home[0].place, home[0], self.facts[0]
-                    d.country, d.country_weak = home[0].place.country, False
+                if d.place is None:
+                    self._place_from_dateline(d, f, anywhere=True)  # the story's city, as a rule
             return self._stand_alone(wave, f)
         if first.trigger.anaphoric or undated:
             target = self._antecedent(first, whole_document=first.trigger.anaphoric)
