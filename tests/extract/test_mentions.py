@@ -897,3 +897,10 @@ def test_a_group_claiming_the_bombing_a_paragraph_later_is_its_doer():
             "Jamaat-ul-Ahrar said it had sent the bomber to avenge the army's offensive in North Waziristan.")
     [m] = extract(text, date(2014, 11, 3))
     assert m.actor1 == "TTP"
+
+
+def test_a_relative_clause_dates_the_act_it_tells():
+    text = ("Relations were already at a low after the US raid that killed Osama bin Laden in Abbottabad in May, "
+            "which Pakistan condemned.")
+    [m] = extract(text, date(2011, 11, 27))
+    assert (m.date.iso(), m.place.name, m.actor1) == ("2011-05", "Abbottabad", "USA-MIL")

@@ -417,6 +417,8 @@ _PERFECT_SINCE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been|grown|risen|
                             r"deteriorated|soured|increased|intensified)\b[^.;]{0,60}\bsince\b", re.I)
 _ANOTHER_ACT_THAT_DAY = re.compile(r"\s*(?:Earlier|Later)\s*,?\s+(?:in\s+the\s+day|that\s+day|the\s+same\s+day|"
                                    r"on\s+the\s+same\s+day)\b")
+_RELATIVE_ACT_AFTER = re.compile(r"\s+(?:that|which)\s+(?:\w+ly\s+)?(?:killed|left|claimed|wounded|injured|hit|"
+                                 r"targeted|struck|destroyed)\b", re.I)
 _REFINED_BY = frozenset({(IED, SUICIDE), (SHELLING, AIR)})
 _COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
@@ -1044,6 +1046,12 @@ class _DocumentCoder:
         if not usable:
             return None
         in_clause = [d for d in usable if clause[0] <= d.start < clause[1]]
+        relative = _RELATIVE_ACT_AFTER.match(text, trigger.end)
+        if relative is not None and not in_clause:
+            # "after the US raid that killed Osama bin Laden in Abbottabad in May": the relative clause
+            # tells the same act, and its date is the act's
+            end = next((b for a, b in clause_bounds(text) if a <= relative.end() < b), len(text))
+            in_clause = [d for d in usable if relative.start() <= d.start < end]
         if trigger.anaphoric and not in_clause:
             return None  # "The Mastung bombing was the deadliest since July 30, when ...": not its date
         pool = in_clause or usable
