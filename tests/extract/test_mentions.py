@@ -904,3 +904,9 @@ def test_a_relative_clause_dates_the_act_it_tells():
             "which Pakistan condemned.")
     [m] = extract(text, date(2011, 11, 27))
     assert (m.date.iso(), m.place.name, m.actor1) == ("2011-05", "Abbottabad", "USA-MIL")
+
+
+def test_firing_on_civilians_and_posts_is_a_fight():
+    [m] = extract("CHAMAN: Afghan forces resorted to unprovoked firing on Pakistani civilians and Frontier Corps posts "
+                  "in Chaman on Thursday, the ISPR said.", date(2020, 7, 31))
+    assert (m.sub_event_type, m.actor1) == ("Armed clash", "AFG-MIL")

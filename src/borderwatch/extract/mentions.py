@@ -419,6 +419,7 @@ _ANOTHER_ACT_THAT_DAY = re.compile(r"\s*(?:Earlier|Later)\s*,?\s+(?:in\s+the\s+d
                                    r"on\s+the\s+same\s+day)\b")
 _RELATIVE_ACT_AFTER = re.compile(r"\s+(?:that|which)\s+(?:\w+ly\s+)?(?:killed|left|claimed|wounded|injured|hit|"
                                  r"targeted|struck|destroyed)\b", re.I)
+_AND_TARGET = re.compile(r"\s+(?:and|as well as)\s+(?:the\s+|several\s+|two\s+|three\s+|its\s+)?", re.I)
 _REFINED_BY = frozenset({(IED, SUICIDE), (SHELLING, AIR)})
 _COMMA_BEFORE = re.compile(r",\s*$")
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
@@ -1018,7 +1019,12 @@ class _DocumentCoder:
     def _targets_civilians(self, f: _SentenceFacts, actor2: ActorMatch | None, clause) -> bool:
         if actor2 is not None:
             if actor2.generic == "civilians" or (actor2.actor_id or "").startswith("CIV-"):
-                return True
+                # "firing on Pakistani civilians and Frontier Corps posts": with forces among the targets,
+                # a fight
+                joined = _AND_TARGET.match(f.sentence.text, actor2.end)
+                return joined is None or not any(
+                    a.start == joined.end() and (a.generic in ("forces", "police") or self._is_state(a.actor_id, None))
+                    for a in f.actors)
             if actor2.actor_id or actor2.generic in ("forces", "police", "militants"):
                 return False
         groups = ([c.victim_group for c in f.casualties if clause[0] <= c.start < clause[1]]
