@@ -910,3 +910,13 @@ def test_firing_on_civilians_and_posts_is_a_fight():
     [m] = extract("CHAMAN: Afghan forces resorted to unprovoked firing on Pakistani civilians and Frontier Corps posts "
                   "in Chaman on Thursday, the ISPR said.", date(2020, 7, 31))
     assert (m.sub_event_type, m.actor1) == ("Armed clash", "AFG-MIL")
+
+
+def test_an_act_named_by_what_it_hit_refers_back_and_a_reference_to_the_crossing_is_the_sentences_own():
+    text = ("PESHAWAR: Four soldiers were martyred when militants attacked two military posts in Chitral district "
+            "early on Wednesday, the military said. The terrorists had gathered in Afghanistan's Kunar province "
+            "before attacking the posts.\n\n"
+            "The Torkham border crossing remained closed on Thursday after Afghan border guards opened fire on "
+            "Pakistani posts at the crossing on Wednesday.")
+    found = sorted((m.place.name, m.actor1) for m in extract(text, date(2023, 9, 7)))
+    assert found == [("Chitral", None), ("Torkham", "AFG-TALIBAN")]

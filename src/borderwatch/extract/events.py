@@ -293,6 +293,9 @@ _ACROSS_AFTER = re.compile(
     r"(?:\s+and\s+\w+ed)?(?:\s+(?!in\b|on\b|at\b|near\b)[\w'-]+){0,3}?\s+(?:across|throughout)\s+(?:the\s+(?:country|province|region|north|south|east|west|"
     r"northwest|tribal\s+(?:belt|areas?|districts))\b|(?:the\s+)?(?!Durand\b)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
     r"(?:\s+(?:province|region))?\s*(?:[,.;]|$)|(?:several|many|other)\s+(?:cities|towns|districts|provinces))")
+_TIME_CONJUNCTION_BEFORE = re.compile(r"\b(?:before|after|while|when)\s+$", re.I)
+_DEFINITE_OBJECT = re.compile(r"\s+(?:the|these|those|this|that)\s+(?:[\w-]+\s+)?(?:posts?|checkposts?|camps?|convoy|"
+                              r"base|compound|building|village|town|school|mosque|market|station|hotel|prison)\b", re.I)
 _HABITUAL = re.compile(
     r"\b(?:in recent (?:years|months|weeks)|over the (?:past|last) (?:few |several |two |three |\w+ )?"
     r"(?:years|months|decades?)|for (?:years|decades)|in the past (?:few |several )?(?:years|months))\b", re.I)
@@ -422,7 +425,8 @@ def _classify(text: str, start: int, end: int, kind, strength: int) -> TriggerMa
     irrealis = _IRREALIS_BEFORE.search(" ".join(words_before))
     if irrealis and not (_FOILED.fullmatch(irrealis.group()) and names_casualties(text)):
         return None  # but "police foiled an attack on the consulate ..., while two policemen were martyred"
-    anaphoric = reference
+    # "had gathered in Kunar before attacking the posts": the act already told, named by what it hit
+    anaphoric = reference or bool(verb and _TIME_CONJUNCTION_BEFORE.search(near) and _DEFINITE_OBJECT.match(text, end))
     det = _DETERMINER_BEFORE.search(near)
     if det and not verb:
         between = det.group(1).lower().split()

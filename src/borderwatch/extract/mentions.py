@@ -986,8 +986,11 @@ class _DocumentCoder:
     def _place_from_paragraph(self, d: _Draft, f: _SentenceFacts) -> None:
         """'The Taliban seized the town on Wednesday': the town is the place named last in the three
         sentences before (across a paragraph break: reports often open a paragraph this way)."""
-        for g in reversed(self.facts[max(0, f.index - 3):f.index]):
-            named = [p for p in self._places_of(g) if p.place.precision <= 2]
+        for g in [f, *reversed(self.facts[max(0, f.index - 3):f.index])]:
+            # "the Torkham border crossing remained closed after guards opened fire at the crossing": the
+            # sentence's own place before the act comes first
+            named = [p for p in self._places_of(g)
+                     if p.place.precision <= 2 and (g is not f or p.end <= d.trigger.start)]
             if named:
                 p = named[-1]
                 if d.country in (None, p.place.country) or d.country_weak:

@@ -27,7 +27,8 @@ _TARGET_PREP_BEFORE = re.compile(
 _GOVERNED_BEFORE = re.compile(
     r"\b(?:on|against|at|upon|of|in|into|inside|from|with|to|for|across|near|targeting|by|between|among|"
     r"including|about|over)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
-    r"(?:(?!that\b|which\b|who\b|when\b|as\b)[a-z][\w'-]*\s+){0,2}$"  # "on the outlawed", not "on Saturday that"
+    r"(?:(?!that\b|which\b|who\b|when\b|as\b|after\b|before\b|while\b|since\b|until\b)[a-z][\w'-]*\s+){0,2}$"
+    # "on the outlawed", not "on Saturday that" or "on Thursday after"
     r"|\b\w+ed\s+(?:the\s+|a\s+|an\s+)?$",
     re.I,
 )
