@@ -920,3 +920,18 @@ def test_an_act_named_by_what_it_hit_refers_back_and_a_reference_to_the_crossing
             "Pakistani posts at the crossing on Wednesday.")
     found = sorted((m.place.name, m.actor1) for m in extract(text, date(2023, 9, 7)))
     assert found == [("Chitral", None), ("Torkham", "AFG-TALIBAN")]
+
+
+@pytest.mark.parametrize(("second", "year"), [
+    # a new paragraph that does not go on with the story told before is back in the year of the news
+    ("Under his command the militants struck often. In September, twin suicide bombers struck a church in "
+     "Peshawar, killing more than 80 worshippers.", "2013"),
+    # one that goes on with it keeps that story's year
+    ("The second incident took place in September, when twin suicide bombers struck a church in Peshawar, "
+     "killing more than 80 worshippers.", "2009"),
+])
+def test_a_year_told_in_one_paragraph_carries_into_the_next_only_when_the_story_goes_on(second, year):
+    text = ("Two incidents stood out. In December 2009 a suicide bomber killed seven CIA employees at a base in "
+            "Khost, Afghanistan.\n\n" + second)
+    found = {m.place.admin1: m.date.iso() for m in extract(text, date(2013, 11, 2))}
+    assert found["Khyber Pakhtunkhwa"] == f"{year}-09"

@@ -248,7 +248,11 @@ def _read_sentences(document: Document, theatre: Theatre) -> list[_SentenceFacts
             continue  # a pull quote or a repeated passage tells nothing new
         seen.add(sentence.text)
         p = _paragraph_of(sentence.start, starts)
-        if i - anchor_at > ANCHOR_YEAR_SENTENCES:
+        if i - anchor_at > ANCHOR_YEAR_SENTENCES or (facts and p != facts[-1].paragraph
+                                                     and not _CONTINUES_STORY.match(sentence.text)):
+            # "Two incidents occurred in 2008. ... ¶ The second incident took place in November" goes on
+            # with that year; "... in December 2009. ¶ Under his command ... In September, bombers struck"
+            # is back in the year of the news
             anchor_year = None
         # "relations have been strained since jets bombed Khost in March": a present perfect reaches to the
         # news, so a bare month is the last one before it, not one of a year told earlier
@@ -413,6 +417,10 @@ def _clause_index(clauses: tuple[tuple[int, int], ...], offset: int) -> int:
 _STILL_TO_COME_BEFORE = re.compile(
     r"\b(?:to be|will be|would be|due to be|set to be|scheduled to be|planned to be)\s+(?:\w+\s+)?\w+ed\s+"
     r"(?:[\w'-]+\s+){0,2}?(?:in|at)\s+(?:the\s+)?$", re.I)
+_CONTINUES_STORY = re.compile(
+    r"\s*(?:The\s+(?:first|second|third|fourth|other|next|latter|former|same)|Another|That|This|These|Those|It|"
+    r"They|He|She|Later|Then|Afterwards|Subsequently|The\s+following|By\s+then|At\s+the\s+time|In\s+the\s+same|"
+    r"In\s+addition|Moreover|Furthermore|Also)\b")
 _PERFECT_SINCE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been|grown|risen|remained|stayed|worsened|"
                             r"deteriorated|soured|increased|intensified)\b[^.;]{0,60}\bsince\b", re.I)
 _ANOTHER_ACT_THAT_DAY = re.compile(r"\s*(?:Earlier|Later)\s*,?\s+(?:in\s+the\s+day|that\s+day|the\s+same\s+day|"
