@@ -204,6 +204,7 @@ def test_acts_spread_across_a_region_are_no_single_event(sentence, kept):
 
 @pytest.mark.parametrize("sentence", [
     "A suicide bomber set off his explosives inside the crowded hall.",
+    "The bomber entered the main hall before blowing himself up among the worshippers.",
     "The attacker detonated his explosive vest at the gate.",
 ])
 def test_setting_off_ones_own_explosives_is_a_suicide_bombing(sentence):

@@ -935,3 +935,12 @@ def test_a_year_told_in_one_paragraph_carries_into_the_next_only_when_the_story_
             "Khost, Afghanistan.\n\n" + second)
     found = {m.place.admin1: m.date.iso() for m in extract(text, date(2013, 11, 2))}
     assert found["Khyber Pakhtunkhwa"] == f"{year}-09"
+
+
+def test_the_day_a_toll_crossed_a_figure_is_not_the_day_of_the_act():
+    from borderwatch.extract.dates import find_dates
+    from borderwatch.extract.mentions import _event_date
+
+    text = "The toll from the suicide bombing at a mosque in Peshawar crossed 60 on Saturday."
+    [saturday] = find_dates(text, date(2022, 3, 7))
+    assert not _event_date(text, saturday)

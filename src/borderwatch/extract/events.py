@@ -40,7 +40,8 @@ _TRIGGER_TABLE: list[tuple[str, tuple[str | None, str | None], int]] = [
     (r"suicide (?:bombings?|bombs?|attacks?|blasts?|explosions?|car bombs?)", SUICIDE, 2),
     (r"suicide (?:bombers?|attackers?) (?:\w+ )?(?:struck|attacked|rammed|detonated|blew|hit|targeted|set off|"
      r"triggered|exploded)", SUICIDE, 2),
-    (r"blew (?:himself|herself|themselves) up|self-detonat\w*|suicide vests? (?:exploded|went off|detonated)|"
+    (r"(?:blew|blowing|blow|blown) (?:himself|herself|themselves) up|self-detonat\w*|"
+     r"suicide vests? (?:exploded|went off|detonated)|"
      r"detonated (?:an? |his |her |their )?(?:suicide |explosive )?vests?|"
      r"(?:set off|detonated|triggered|exploded) (?:his|her|their) (?:explosives?|bombs?|(?:explosive |suicide )?vests?|"
      r"(?:explosive[- ])?jackets?)", SUICIDE, 2),

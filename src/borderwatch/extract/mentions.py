@@ -95,7 +95,8 @@ _CASUALTY_VERBS = frozenset({"killed", "killing", "martyred", "shot dead", "gunn
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|prior to|before|until|till|as early as|as recently as|by|ahead of|through|throughout)\s+"
     r"(?:the\s+)?(?:end of\s+|early\s+|mid-?\s*|late\s+)?$"
-    r"|\b(?:rose|risen|climbed|reached|jumped|stood|stands|increased)\s+(?:to|at)\s+[\d,]+\s+(?:on\s+)?$",
+    r"|\b(?:rose|risen|climbed|reached|jumped|stood|stands|increased)\s+(?:to|at)\s+[\d,]+\s+(?:on\s+)?$"
+    r"|\b(?:crossed|passed|topped|exceeded|surpassed|reached|hit)\s+[\d,]+\s+(?:on\s+)?$",
     re.I,
 )  # "since 2022", "prior to March 18", "the toll rose to 100 on Tuesday": not when the event happened
 # "stormed a school and killed 141 before commandos ended a siege", "were killed in the ensuing gun battle":
@@ -1825,7 +1826,7 @@ def _fill(target: _Draft, source: _Draft) -> None:
             target.date, target.date_match, target.date_owner = source.date, source.date_match, source.date_owner
     if _refines(source, target):
         # an explosion told plainly, then as a suicide bomber's; a missile strike, then as a drone's
-        target.sub_event_type = source.sub_event_type
+        target.event_type, target.sub_event_type = source.event_type, source.sub_event_type
         target.refined_by = source.refined_by or (source.facts, source.trigger)
     for c in source.claims:
         if c not in target.claims:
